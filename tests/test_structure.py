@@ -1,0 +1,53 @@
+"""The book's shape: every page in the table of contents exists, and every notebook has a twin."""
+import pytest
+import yaml
+
+from notebooks import FOLDERS, LANGS, ROOT, code_sources, notebooks, read, twin_pairs
+
+EXCLUDED = set()  # notebooks deliberately left out of the table of contents (none so far)
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
+
+
+def resolve(entry):
+    matches = [ROOT / f"{entry}{ext}" for ext in ("", ".md", ".ipynb") if (ROOT / f"{entry}{ext}").is_file()]
+    return matches[0] if matches else None
+
+
+def test_every_toc_entry_exists():
+    missing = [entry for entry in toc_files() if resolve(entry) is None]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+def test_every_notebook_is_in_the_toc_or_deliberately_excluded():
+    listed = {resolve(entry) for entry in toc_files()}
+    orphans = [p.relative_to(ROOT).as_posix() for p in notebooks()
+               if p not in listed and p.relative_to(ROOT).as_posix() not in EXCLUDED]
+    assert not orphans, f"notebooks unreachable from _toc.yml: {orphans}"
+
+
+def test_both_languages_have_the_same_notebooks():
+    for folder in FOLDERS:
+        names = {lang: {p.name for p in (ROOT / folder / lang).glob("*.ipynb")} for lang in LANGS}
+        assert names["ko"] == names["en"], (
+            f"{folder}: only in ko: {sorted(names['ko'] - names['en'])}, "
+            f"only in en: {sorted(names['en'] - names['ko'])}")
+
+
+@pytest.mark.parametrize("ko, en", twin_pairs(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_twins_share_code_cells_and_their_tags(ko, en):
+    nb_ko, nb_en = read(ko), read(en)
+    assert code_sources(nb_ko) == code_sources(nb_en), "code cells differ between the twins"
+    tags = [[c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code"] for nb in (nb_ko, nb_en)]
+    assert tags[0] == tags[1], "code-cell tags differ between the twins"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_notebook_kernel_is_plain_python3(path):
+    assert read(path).metadata.get("kernelspec", {}).get("name") == "python3"

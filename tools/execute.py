@@ -1,0 +1,90 @@
+"""Runs the book's notebooks and records their outputs: `make execute`.
+
+Korean and English twins share their code cells, so each pair is executed once (the English
+notebook, in a scratch folder so checkpoints stay out of the tree) and both notebooks receive
+the same outputs, plus the hash of the code that produced them (`metadata.book.code_sha256`).
+A pair whose recorded hash still matches its code is skipped unless --force is given.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+from notebooks import ROOT, code_hash, code_sources, read, twin_pairs
+
+
+def is_fresh(nb):
+    return nb.metadata.get("book", {}).get("code_sha256") == code_hash(nb)
+
+
+def execute(nb, quick):
+    env_before = os.environ.get("BOOK_QUICK")
+    os.environ.pop("BOOK_QUICK", None)
+    if quick:
+        os.environ["BOOK_QUICK"] = "1"
+    try:
+        with tempfile.TemporaryDirectory(prefix="book-run-") as workdir:
+            client = NotebookClient(nb, timeout=None, kernel_name="python3", record_timing=False,
+                                    resources={"metadata": {"path": workdir}})
+            client.execute()
+    finally:
+        os.environ.pop("BOOK_QUICK", None)
+        if env_before is not None:
+            os.environ["BOOK_QUICK"] = env_before
+    return nb
+
+
+def copy_outputs(source, target):
+    """Give target (the twin) the code-cell outputs of the executed source notebook."""
+    src_cells = [c for c in source.cells if c.cell_type == "code"]
+    dst_cells = [c for c in target.cells if c.cell_type == "code"]
+    for src, dst in zip(src_cells, dst_cells):
+        dst.outputs = src.outputs
+        dst.execution_count = src.execution_count
+    target.metadata["book"] = dict(source.metadata["book"])
+    target.metadata["kernelspec"] = dict(source.metadata["kernelspec"])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*",
+                        help="notebooks to run: a name (02_lstm_gru_imdb) or folder/name (solutions/02_lstm_gru_imdb); default all")
+    parser.add_argument("--force", action="store_true", help="run even if outputs are fresh")
+    parser.add_argument("--quick", action="store_true", help="quick mode (BOOK_QUICK=1); outputs are not written")
+    args = parser.parse_args()
+
+    pairs = [(ko, en) for ko, en in twin_pairs()
+             if not args.names or {ko.stem, f"{ko.parent.parent.name}/{ko.stem}"} & set(args.names)]
+    if args.names and not pairs:
+        sys.exit(f"no notebook named {args.names}; the names are the files' stems, e.g. 02_lstm_gru_imdb")
+    for ko, en in pairs:
+        label = en.relative_to(ROOT).as_posix().replace("/en/", "/{ko,en}/")
+        missing = [p for p in (ko, en) if not p.exists()]
+        if missing:
+            sys.exit(f"{label}: missing twin {missing[0].relative_to(ROOT)}")
+        nb_ko, nb_en = read(ko), read(en)
+        if code_sources(nb_ko) != code_sources(nb_en):
+            sys.exit(f"{label}: Korean and English code cells differ; make them identical first")
+        if not (args.force or args.quick) and is_fresh(nb_ko) and is_fresh(nb_en):
+            print(f"{label}: outputs are fresh, skipped")
+            continue
+        start = time.time()
+        nb_en.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+        execute(nb_en, args.quick)
+        seconds = time.time() - start
+        if args.quick:
+            print(f"{label}: ran in quick mode in {seconds:.0f} s (outputs not written)", flush=True)
+            continue
+        nb_en.metadata["book"] = {"code_sha256": code_hash(nb_en)}
+        copy_outputs(nb_en, nb_ko)
+        nbformat.write(nb_en, en)
+        nbformat.write(nb_ko, ko)
+        print(f"{label}: executed once for both languages in {seconds:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""What tools/ and tests/ both need to know about the book's notebooks: twins and code hashes."""
+import hashlib
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = ("chapters", "solutions")
+LANGS = ("ko", "en")
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def code_sources(nb):
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
+def code_hash(nb):
+    """sha256 of the code cells; recorded at execution time, compared by the tests."""
+    digest = hashlib.sha256()
+    for source in code_sources(nb):
+        digest.update(source.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def notebooks():
+    """Every notebook of the book, chapters and solutions, both languages."""
+    return sorted(p for folder in FOLDERS for p in (ROOT / folder).glob("*/*.ipynb"))
+
+
+def twin_pairs():
+    """(korean, english) paths of each notebook name, whichever of the two exists."""
+    pairs = []
+    for folder in FOLDERS:
+        names = {p.name for lang in LANGS for p in (ROOT / folder / lang).glob("*.ipynb")}
+        pairs += [(ROOT / folder / "ko" / n, ROOT / folder / "en" / n) for n in sorted(names)]
+    return pairs
