@@ -33,7 +33,7 @@ figures: $(STAMP)
 	$(BIN)/python tools/draw_cells.py
 
 bench: $(STAMP)
-	$(BIN)/python tools/bench.py
+	cd tools && ../$(BIN)/python bench.py
 
 clean:
 	rm -rf _build

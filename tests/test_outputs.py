@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from notebooks import ROOT, code_hash, notebooks, read
+from notebooks import ROOT, code_hash, notebooks, read, twin_pairs
 
 NOTEBOOKS = notebooks()
 ids = [p.relative_to(ROOT).as_posix() for p in NOTEBOOKS]
@@ -54,3 +54,10 @@ def test_no_warnings_or_machine_paths_in_outputs(path):
             assert not MACHINE_PATH.search(text), f"machine path in the output of:\n{cell.source}\n{text[:500]}"
             if output.output_type == "stream" and "demo-bug" not in cell.metadata.get("tags", []):
                 assert not WARNING.search(text), f"warning in the output of:\n{cell.source}\n{text[:500]}"
+
+
+@pytest.mark.parametrize("ko, en", twin_pairs(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_twins_show_the_outputs_of_the_same_run(ko, en):
+    """One execution serves both languages: the twins' code cells carry identical outputs."""
+    outputs = [[(c.execution_count, c.outputs) for c in code_cells(p)] for p in (ko, en)]
+    assert outputs[0] == outputs[1], "outputs differ between the twins: run `make execute FORCE=1`"

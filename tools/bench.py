@@ -1,0 +1,142 @@
+"""Measures what running this book costs on this machine and prints one table: `make bench`.
+
+Rows: book build (clean, incremental), quick-mode nbval time of each notebook, quick-mode
+execution of the book with one run per twin pair versus one per notebook, IMDB data preparation
+and seconds per epoch of the four chapter-02 models in full mode (with and without the speed
+options tried), and the full-run results recorded in the committed notebooks beside the
+source's reference run.
+"""
+import datetime
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from notebooks import ROOT, code_sources, notebooks, read
+
+BIN = ROOT / ".venv" / "bin"
+CHAPTER = ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb"
+REFERENCE = {"LSTM": 0.794, "LSTM + dropout": 0.790, "2 x LSTM": 0.781, "GRU": 0.798}
+REFERENCE_TEST = 0.785
+rows = []
+
+
+def row(what, value, note=""):
+    rows.append((what, value, note))
+    print(f"{what:<48} {value:>12}  {note}", flush=True)
+
+
+def timed(command, **kw):
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - start
+
+
+def bench_build():
+    with tempfile.TemporaryDirectory() as out:
+        build = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going", "--path-output", out]
+        row("book build, clean (s)", f"{timed(build):.1f}")
+        row("book build, incremental, nothing changed (s)", f"{timed(build):.1f}")
+
+
+def bench_nbval():
+    env = dict(os.environ, BOOK_QUICK="1")
+    per_pair = {}
+    for path in notebooks():
+        rel = path.relative_to(ROOT).as_posix()
+        seconds = timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                         "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg", rel], env=env)
+        row(f"nbval, quick mode: {rel} (s)", f"{seconds:.1f}")
+        per_pair.setdefault(rel.replace("/ko/", "/").replace("/en/", "/"), []).append(seconds)
+    every = sum(sum(v) for v in per_pair.values())
+    shared = sum(min(v) for v in per_pair.values())
+    row("quick run of the book, every notebook (s)", f"{every:.0f}")
+    row("quick run of the book, one run per twin pair (s)", f"{shared:.0f}", f"ratio {every / shared:.2f}")
+
+
+def chapter_namespace():
+    """Run the chapter's own set-up, data and model cells (no training) and time the data part."""
+    namespace, data_seconds = {}, 0.0
+    for source in code_sources(read(CHAPTER)):
+        if "runs = {" in source:
+            break
+        if ".fit(" in source or "plot_loss(history" in source or "if QUICK:" in source:
+            continue
+        start = time.perf_counter()
+        exec(compile(source, str(CHAPTER), "exec"), namespace)
+        if "keras.Sequential()" not in source:
+            data_seconds += time.perf_counter() - start
+    return namespace, data_seconds
+
+
+def seconds_per_epoch(ns, model, epochs=2, **compile_options):
+    keras = ns["keras"]
+    model = keras.models.clone_model(model)
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-4), loss="binary_crossentropy",
+                  metrics=["accuracy"], **compile_options)
+    fit = dict(batch_size=64, validation_data=(ns["val_seq"], ns["val_target"]), verbose=0)
+    model.fit(ns["train_seq"][:640], ns["train_target"][:640], epochs=1, **fit)  # warm-up: tracing
+    start = time.perf_counter()
+    model.fit(ns["train_seq"], ns["train_target"], epochs=epochs, **fit)
+    return (time.perf_counter() - start) / epochs
+
+
+def bench_training():
+    os.environ.pop("BOOK_QUICK", None)
+    ns, data_seconds = chapter_namespace()
+    row("IMDB data preparation, chapter 02 (s)", f"{data_seconds:.1f}", "read 50,000 files, vectorize, pad")
+    models = {"LSTM": ns["model"], "LSTM + dropout": ns["model2"], "2 x LSTM": ns["model3"], "GRU": ns["model4"]}
+    for name, model in models.items():
+        row(f"s/epoch, full data: {name}", f"{seconds_per_epoch(ns, model):.2f}")
+    base = seconds_per_epoch(ns, ns["model"])
+    tried = {"steps_per_execution=32": dict(steps_per_execution=32)}
+    for label, options in tried.items():
+        faster = seconds_per_epoch(ns, ns["model"], **options)
+        row(f"s/epoch, LSTM, {label}", f"{faster:.2f}", f"speed-up x{base / faster:.2f} vs {base:.2f}")
+
+
+def bench_recorded_results():
+    table = None
+    nb = read(CHAPTER)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "runs = {" in cell.source:
+            table = cell.outputs[0]["data"]["text/plain"] if cell.outputs else None
+        if cell.cell_type == "code" and "test_accuracy" in cell.source and cell.outputs:
+            test_text = cell.outputs[0].get("text", "")
+    if table is None:
+        row("recorded full-run results", "missing", "run `make execute`")
+        return
+    for line in table.splitlines()[2:]:
+        name = next((n for n in sorted(REFERENCE, key=len, reverse=True) if line.startswith(n + " ")), None)
+        if name:
+            parts = line[len(name):].split()
+            row(f"full run {name}: epochs, best val_loss, val_acc", f"{parts[1]} {parts[3]} {parts[4]}",
+                f"reference val_acc {REFERENCE[name]:.3f}")
+    accuracy = test_text.split("test accuracy ")[1].split()[0]
+    best = test_text.splitlines()[0].replace("best model: ", "")
+    row(f"full run test accuracy ({best})", accuracy, f"reference {REFERENCE_TEST:.3f}")
+
+
+def main():
+    if shutil.which("git"):
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    print(f"# make bench, {datetime.date.today()}, commit {commit}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
+    start = time.perf_counter()
+    bench_recorded_results()
+    bench_build()
+    bench_training()
+    bench_nbval()
+    row("bench total (s)", f"{time.perf_counter() - start:.0f}")
+    print("\n| measure | value | note |\n|---|---:|---|")
+    for what, value, note in rows:
+        print(f"| {what} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
