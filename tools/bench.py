@@ -111,12 +111,14 @@ def bench_recorded_results():
     if table is None:
         row("recorded full-run results", "missing", "run `make execute`")
         return
-    for line in table.splitlines()[2:]:
+    values = {}  # pandas may wrap the table into blocks: collect each row's cells from all of them
+    for line in table.splitlines():
         name = next((n for n in sorted(REFERENCE, key=len, reverse=True) if line.startswith(n + " ")), None)
         if name:
-            parts = line[len(name):].split()
-            row(f"full run {name}: epochs, best val_loss, val_acc", f"{parts[1]} {parts[3]} {parts[4]}",
-                f"reference val_acc {REFERENCE[name]:.3f}")
+            values.setdefault(name, []).extend(line[len(name):].split())
+    for name, cells in values.items():
+        row(f"full run {name}: epochs, best val_loss, val_acc", f"{cells[1]} {cells[3]} {cells[4]}",
+            f"reference val_acc {REFERENCE[name]:.3f}")
     accuracy = test_text.split("test accuracy ")[1].split()[0]
     best = test_text.splitlines()[0].replace("best model: ", "")
     row(f"full run test accuracy ({best})", accuracy, f"reference {REFERENCE_TEST:.3f}")
