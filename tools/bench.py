@@ -6,7 +6,9 @@ and seconds per epoch of the four chapter-02 models in full mode (with and witho
 options tried), and the full-run results recorded in the committed notebooks beside the
 source's reference run.
 """
+import contextlib
 import datetime
+import io
 import os
 import platform
 import shutil
@@ -68,7 +70,8 @@ def chapter_namespace():
         if ".fit(" in source or "plot_loss(history" in source or "if QUICK:" in source:
             continue
         start = time.perf_counter()
-        exec(compile(source, str(CHAPTER), "exec"), namespace)
+        with contextlib.redirect_stdout(io.StringIO()):  # the chapter's own prints
+            exec(compile(source, str(CHAPTER), "exec"), namespace)
         if "keras.Sequential()" not in source:
             data_seconds += time.perf_counter() - start
     return namespace, data_seconds
