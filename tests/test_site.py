@@ -214,6 +214,13 @@ def check_page(visit, docname, report):
     report["pages"][docname] = {"transferred_bytes": visit.transferred(),
                                 "requests": len(visit.responses)}
     assert page.url == url
+
+    if docname in SCREENSHOTS:  # as a reader first sees it, before the buttons are clicked
+        (BUILD / "screenshots").mkdir(parents=True, exist_ok=True)
+        height = min(2400, page.evaluate("document.documentElement.scrollHeight"))
+        page.screenshot(path=BUILD / "screenshots" / f"{docname.replace('/', '_')}.png",
+                        full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height})
+
     assert page.evaluate("document.documentElement.lang") == lang
 
     # math: every TeX element typeset by MathJax, without TeX errors
@@ -249,12 +256,6 @@ def check_page(visit, docname, report):
         hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(a => a.href)")
         for other in ("ko", "en"):
             assert any(f"/{other}/" in href for href in hrefs), f"landing page lacks {other}"
-
-    if docname in SCREENSHOTS:
-        (BUILD / "screenshots").mkdir(parents=True, exist_ok=True)
-        height = min(2400, page.evaluate("document.documentElement.scrollHeight"))
-        page.screenshot(path=BUILD / "screenshots" / f"{docname.replace('/', '_')}.png",
-                        full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height})
 
     # the language switch leads to the twin, and the twin's leads back
     twin = twin_of(docname)
