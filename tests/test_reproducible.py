@@ -18,12 +18,12 @@ def run_once():
     import execute  # tools/execute.py, the same runner as `make execute`
 
     nb = execute.execute(read(NOTEBOOK), quick=True)
-    outputs = []
+    outputs, rules = [], sanitizers()
     for cell in nb.cells:
         if cell.cell_type == "code":
             for output in cell.outputs:
                 text = output.get("text") or str(output.get("data", ""))
-                for pattern, replacement in sanitizers():
+                for pattern, replacement in rules:
                     text = pattern.sub(replacement, text)
                 outputs.append((output.output_type, text))
     return outputs

@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 import pytest
 import yaml
 
+from notebooks import toc_entries
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
@@ -37,25 +39,7 @@ SWITCH_LABEL = {"ko": "한국어", "en": "English"}
 SCREENSHOTS = {"chapters/ko/02_lstm_gru_imdb", "chapters/en/02_lstm_gru_imdb"}
 
 
-def toc_docnames():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(str(Path(node["file"]).with_suffix("")))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({key: value for key, value in toc.items() if key != "root"})
-    return names
-
-
-DOCS = toc_docnames()
+DOCS = [str(Path(entry).with_suffix("")) for entry in toc_entries()]
 PAGES = DOCS + ["genindex", "search"]
 
 

@@ -1,18 +1,9 @@
 """The book's shape: every page in the table of contents exists, and every notebook has a twin."""
 import pytest
-import yaml
 
-from notebooks import FOLDERS, LANGS, ROOT, code_sources, notebooks, read, twin_pairs
+from notebooks import FOLDERS, LANGS, ROOT, code_sources, notebooks, read, toc_entries, twin_pairs
 
 EXCLUDED = set()  # notebooks deliberately left out of the table of contents (none so far)
-
-
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return files
 
 
 def resolve(entry):
@@ -21,12 +12,12 @@ def resolve(entry):
 
 
 def test_every_toc_entry_exists():
-    missing = [entry for entry in toc_files() if resolve(entry) is None]
+    missing = [entry for entry in toc_entries() if resolve(entry) is None]
     assert not missing, f"_toc.yml lists files that do not exist: {missing}"
 
 
 def test_every_notebook_is_in_the_toc_or_deliberately_excluded():
-    listed = {resolve(entry) for entry in toc_files()}
+    listed = {resolve(entry) for entry in toc_entries()}
     orphans = [p.relative_to(ROOT).as_posix() for p in notebooks()
                if p not in listed and p.relative_to(ROOT).as_posix() not in EXCLUDED]
     assert not orphans, f"notebooks unreachable from _toc.yml: {orphans}"

@@ -3,6 +3,7 @@ import hashlib
 from pathlib import Path
 
 import nbformat
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("chapters", "solutions")
@@ -37,3 +38,23 @@ def twin_pairs():
         names = {p.name for lang in LANGS for p in (ROOT / folder / lang).glob("*.ipynb")}
         pairs += [(ROOT / folder / "ko" / n, ROOT / folder / "en" / n) for n in sorted(names)]
     return pairs
+
+
+def toc_entries():
+    """The pages of _toc.yml in reading order, as written there (no suffix): root first."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]]
+
+    def walk(node):  # parts, chapters and sections, at any depth
+        if isinstance(node, dict):
+            if "file" in node:
+                entries.append(str(node["file"]))
+            for key, value in node.items():
+                if key != "root":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return entries
