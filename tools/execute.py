@@ -3,7 +3,9 @@
 Korean and English twins share their code cells, so each pair is executed once (the English
 notebook, in a scratch folder so checkpoints stay out of the tree) and both notebooks receive
 the same outputs, plus the hash of the code that produced them (`metadata.book.code_sha256`).
-A pair whose recorded hash still matches its code is skipped unless --force is given.
+A pair whose recorded hash still matches its code is skipped unless --force is given. The
+notebooks are read again before the outputs are written, so prose edited during a long run
+is kept; a run whose code was edited meanwhile is not written.
 """
 import argparse
 import os
@@ -80,9 +82,12 @@ def main():
             print(f"{label}: ran in quick mode in {seconds:.0f} s (outputs not written)", flush=True)
             continue
         nb_en.metadata["book"] = {"code_sha256": code_hash(nb_en)}
-        copy_outputs(nb_en, nb_ko)
-        nbformat.write(nb_en, en)
-        nbformat.write(nb_ko, ko)
+        now_ko, now_en = read(ko), read(en)  # the files as they are now: prose may have changed
+        if not code_sources(now_ko) == code_sources(now_en) == code_sources(nb_en):
+            sys.exit(f"{label}: code edited during the run; outputs not written, run it again")
+        for target in (now_en, now_ko):
+            copy_outputs(nb_en, target)
+            nbformat.write(target, ko if target is now_ko else en)
         print(f"{label}: executed once for both languages in {seconds:.0f} s", flush=True)
 
 
