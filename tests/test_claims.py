@@ -1,0 +1,67 @@
+"""Every result the prose reports comes from the run beside it.
+
+A number with two or more decimals in a notebook's text (an accuracy, a loss, an MSE, seconds
+per epoch) must be one that a code cell of the same notebook printed, rounded to the digits the
+text gives. A re-run that changes a result therefore fails here until the text is brought up to
+date, in both languages. Code, math and version numbers are not results and are skipped.
+"""
+import re
+
+import pytest
+
+from notebooks import ROOT, notebooks, read
+from test_outputs import output_text
+
+CODE_BLOCK = re.compile(r"```.*?```", re.S)
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+CODE_SPAN = re.compile(r"`[^`\n]+`")
+LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>|https?://\S+")
+VERSION = re.compile(r"(?:Keras|TensorFlow|Python|JAX|jax|NumPy|Colab|Sphinx|Jupyter Book)\s*\d+(?:\.\d+)+")
+RESULT = re.compile(r"(?<![\w.])\d+\.\d{2,}(?![\w.])")   # 0.784, 0.0135, 7.37
+PRINTED = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def prose(cell_source):
+    """The sentences of a markdown cell, without code, math, link targets and version numbers."""
+    for pattern in (CODE_BLOCK, MATH, CODE_SPAN, LINK_TARGET, VERSION):
+        cell_source = pattern.sub(" ", cell_source)
+    return cell_source
+
+
+def reported_numbers(nb):
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            for number in RESULT.findall(prose(cell.source)):
+                yield index, number
+
+
+def printed_numbers(nb):
+    values = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for output in cell.outputs:
+                values.update(float(n) for n in PRINTED.findall(output_text(output).replace(",", "")))
+    return values
+
+
+def is_printed(number, printed):
+    decimals = len(number.split(".")[1])
+    return any(abs(round(value, decimals) - float(number)) < 10 ** -(decimals + 3) for value in printed)
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_reported_result_is_printed_by_the_notebook(path):
+    nb = read(path)
+    printed = printed_numbers(nb)
+    missing = [f"cell {index}: {number}" for index, number in reported_numbers(nb) if not is_printed(number, printed)]
+    assert not missing, ("numbers in the text that no output of this notebook prints "
+                         "(stale after a re-run, or never measured): " + "; ".join(missing))
+
+
+def test_the_check_catches_a_changed_number():
+    """The same rules applied to a made-up page: a number that drifted from its output is caught."""
+    printed = {0.78441, 5.16}
+    assert is_printed("0.784", printed) and is_printed("0.7844", printed) and is_printed("5.16", printed)
+    assert not is_printed("0.785", printed) and not is_printed("5.17", printed)
+    text = "LSTM 0.784 (`dropout=0.25`), $0.125$, Keras 3.15, [x](a/1.25.html), 7.37 s"
+    assert RESULT.findall(prose(text)) == ["0.784", "7.37"]
