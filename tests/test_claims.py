@@ -16,7 +16,8 @@ CODE_BLOCK = re.compile(r"```.*?```", re.S)
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>|https?://\S+")
-VERSION = re.compile(r"(?:Keras|TensorFlow|Python|JAX|jax|NumPy|Colab|Sphinx|Jupyter Book)\s*\d+(?:\.\d+)+")
+VERSION = re.compile(r"(?:Keras|TensorFlow|Python|JAX|jax|NumPy|Colab|Sphinx|Jupyter Book)\s*\(?\s*\d+(?:\.\d+)+"
+                     r"(?:\s*(?:to|and|or|–|-|~|부터)\s*\d+(?:\.\d+)+)*")  # Keras 3.10 to 3.15
 RESULT = re.compile(r"(?<![\w.])\d+\.\d{2,}(?![\w.])")   # 0.784, 0.0135, 7.37
 PRINTED = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
@@ -63,5 +64,5 @@ def test_the_check_catches_a_changed_number():
     printed = {0.78441, 5.16}
     assert is_printed("0.784", printed) and is_printed("0.7844", printed) and is_printed("5.16", printed)
     assert not is_printed("0.785", printed) and not is_printed("5.17", printed)
-    text = "LSTM 0.784 (`dropout=0.25`), $0.125$, Keras 3.15, [x](a/1.25.html), 7.37 s"
+    text = "LSTM 0.784 (`dropout=0.25`), $0.125$, Keras (3.10 to 3.15), [x](a/1.25.html), 7.37 s"
     assert RESULT.findall(prose(text)) == ["0.784", "7.37"]
