@@ -18,7 +18,7 @@ CODE_SPAN = re.compile(r"`[^`\n]+`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>|https?://\S+")
 VERSION = re.compile(r"(?:Keras|TensorFlow|Python|JAX|jax|NumPy|Colab|Sphinx|Jupyter Book)\s*\(?\s*\d+(?:\.\d+)+"
                      r"(?:\s*(?:to|and|or|–|-|~|부터)\s*\d+(?:\.\d+)+)*")  # Keras 3.10 to 3.15
-RESULT = re.compile(r"(?<![\w.])\d+\.\d{2,}(?![\w.])")   # 0.784, 0.0135, 7.37
+RESULT = re.compile(r"(?<![\w.])-?\d+\.\d{2,}(?![\w.])")   # 0.784, 0.0135, 7.37
 PRINTED = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
