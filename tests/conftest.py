@@ -13,11 +13,18 @@ def _git_status():
     return result.stdout if result.returncode == 0 else None
 
 
+def _is_xdist_worker(session):
+    return hasattr(session.config, "workerinput")  # pytest -n: the controller checks for everyone
+
+
 def pytest_sessionstart(session):
-    session.config._git_status_before = _git_status()
+    if not _is_xdist_worker(session):
+        session.config._git_status_before = _git_status()
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if _is_xdist_worker(session):
+        return
     before = session.config._git_status_before
     after = _git_status()
     if before is not None and after != before:

@@ -66,3 +66,13 @@ def test_the_check_catches_a_changed_number():
     assert not is_printed("0.785", printed) and not is_printed("5.17", printed)
     text = "LSTM 0.784 (`dropout=0.25`), $0.125$, Keras (3.10 to 3.15), [x](a/1.25.html), 7.37 s"
     assert RESULT.findall(prose(text)) == ["0.784", "7.37"]
+
+
+PLACEHOLDER = re.compile(r"«[^»\n]*»|@@\w+")  # how drafts mark a number or sentence still to be written
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_placeholder_is_left_in_the_text(path):
+    left = [f"cell {i}: {m}" for i, c in enumerate(read(path).cells) if c.cell_type == "markdown"
+            for m in PLACEHOLDER.findall(c.source)]
+    assert not left, "placeholders still to be filled from the outputs: " + "; ".join(left)

@@ -1,10 +1,12 @@
 """Measures what running this book costs on this machine and prints one table: `make bench`.
 
-Rows: book build (clean, incremental), quick-mode nbval time of each notebook as `make test`
-runs it (English twins on TensorFlow, chapter 02 on JAX too), IMDB data preparation and seconds
-per epoch of the chapter-02 models in full mode on this backend (with and without
-steps_per_execution), and the full-run results recorded in the committed notebooks beside the
-source's reference run.
+Rows: the full-run results recorded in the committed notebooks beside the source's reference
+run, the seconds each notebook pair's full run took (recorded by `make execute`) and their sum,
+the backend table of chapter 06's recorded run; then, measured now: book build (clean,
+incremental), the pytest suite without the notebooks, quick-mode nbval time of each notebook as
+`make test` runs it (English twins on TensorFlow, chapter 02 on JAX too), IMDB data preparation
+and seconds per epoch of the chapter-02 models in full mode (with and without
+steps_per_execution).
 """
 import contextlib
 import datetime
@@ -18,10 +20,11 @@ import time
 
 import numpy as np
 
-from notebooks import ROOT, code_sources, notebooks, read
+from notebooks import ROOT, code_sources, notebooks, read, twin_pairs
 
 BIN = ROOT / ".venv" / "bin"
 CHAPTER = ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb"
+SPEED = ROOT / "chapters" / "en" / "06_speed_and_backends.ipynb"
 MODELS = ("SimpleRNN", "LSTM + dropout", "2 x LSTM", "LSTM", "GRU")  # longest name first where one starts another
 REFERENCE_TEST = 0.785  # the source's test accuracy
 rows = []
@@ -122,6 +125,40 @@ def bench_recorded_results():
     row(f"full run test accuracy ({best})", accuracy, f"source {REFERENCE_TEST:.3f}")
 
 
+def bench_recorded_refresh():
+    """Seconds of the full run that produced each pair's committed outputs (make execute)."""
+    total, missing = 0, []
+    for _, en in twin_pairs():
+        seconds = read(en).metadata.get("book", {}).get("seconds")
+        name = en.relative_to(ROOT).as_posix().replace("/en/", "/")
+        if seconds is None:
+            missing.append(name)
+            continue
+        total += seconds
+        row(f"full run (recorded): {name} (s)", f"{seconds}")
+    row("full run (recorded): whole book (s)", f"{total}", f"not recorded: {', '.join(missing)}" if missing else "")
+
+
+def bench_recorded_backends():
+    """Chapter 06's backend table, as its committed full run printed it."""
+    table = next(("".join(o.get("text", "") for o in c.outputs) for c in read(SPEED).cells
+                  if c.cell_type == "code" and "backend_table = " in c.source), "")
+    for line in table.splitlines():
+        cells = line.split()
+        if cells and cells[0] in ("LSTM", "GRU") and len(cells) == 9:
+            # columns: TF 1st, TF s/epoch, TF slowest, JAX 1st, JAX s/epoch, JAX slowest, JAX / TF, TF / JAX
+            row(f"chapter 06 (recorded): {cells[0]} s/epoch, TensorFlow / JAX", f"{cells[2]} / {cells[5]}",
+                f"TF / JAX = {cells[8]}")
+    if "JAX" not in table:
+        row("chapter 06 backend table (recorded)", "missing", "run `make execute`")
+
+
+def bench_tests():
+    env = dict(os.environ, BOOK_QUICK="1")
+    seconds = timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], env=env)
+    row("pytest tests/ without the notebooks (s)", f"{seconds:.1f}", "structure, claims, site, environment, ...")
+
+
 def main():
     commit = "unknown"
     if shutil.which("git"):
@@ -130,7 +167,10 @@ def main():
           f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
     start = time.perf_counter()
     bench_recorded_results()
+    bench_recorded_refresh()
+    bench_recorded_backends()
     bench_build()
+    bench_tests()
     bench_training()
     bench_nbval()
     row("bench total (s)", f"{time.perf_counter() - start:.0f}")

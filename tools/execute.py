@@ -2,7 +2,8 @@
 
 Korean and English twins share their code cells, so each pair is executed once (the English
 notebook, in a scratch folder so checkpoints stay out of the tree) and both notebooks receive
-the same outputs, plus the hash of the code that produced them (`metadata.book.code_sha256`).
+the same outputs, plus the hash of the code that produced them (`metadata.book.code_sha256`) and
+the seconds the run took (`metadata.book.seconds`, which `make bench` reports).
 A pair whose recorded hash still matches its code is skipped unless --force is given. The
 notebooks are read again before the outputs are written, so prose edited during a long run
 is kept; a run whose code was edited meanwhile is not written.
@@ -81,7 +82,7 @@ def main():
         if args.quick:
             print(f"{label}: ran in quick mode in {seconds:.0f} s (outputs not written)", flush=True)
             continue
-        nb_en.metadata["book"] = {"code_sha256": code_hash(nb_en)}
+        nb_en.metadata["book"] = {"code_sha256": code_hash(nb_en), "seconds": round(seconds)}
         now_ko, now_en = read(ko), read(en)  # the files as they are now: prose may have changed
         if not code_sources(now_ko) == code_sources(now_en) == code_sources(nb_en):
             sys.exit(f"{label}: code edited during the run; outputs not written, run it again")
