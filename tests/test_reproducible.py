@@ -15,22 +15,30 @@ def sanitizers():
 
 
 def run_once():
+    """Each code cell's sanitized outputs: its stdout and stderr text (however the kernel happened
+    to split them into messages, which depends on timing) and its other outputs."""
     import execute  # tools/execute.py, the same runner as `make execute`
 
     nb = execute.execute(read(NOTEBOOK), quick=True)
-    outputs, rules = [], sanitizers()
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            for output in cell.outputs:
-                text = output.get("text") or str(output.get("data", ""))
-                for pattern, replacement in rules:
-                    text = pattern.sub(replacement, text)
-                outputs.append((output.output_type, text))
-    return outputs
+    cells, rules = [], sanitizers()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        streams, others = {"stdout": "", "stderr": ""}, []
+        for output in cell.outputs:
+            if output.output_type == "stream":
+                streams[output.name] += output.text
+            else:
+                others.append((output.output_type, str(output.get("data", output.get("evalue", "")))))
+        texts = [("stdout", streams["stdout"]), ("stderr", streams["stderr"])] + others
+        for pattern, replacement in rules:
+            texts = [(kind, pattern.sub(replacement, text)) for kind, text in texts]
+        cells.append((index, texts))
+    return cells
 
 
 def test_two_quick_runs_give_identical_outputs():
     first, second = run_once(), run_once()
+    for (index, a), (_, b) in zip(first, second):
+        assert a == b, f"cell {index} printed something else the second time"
     assert len(first) == len(second)
-    for a, b in zip(first, second):
-        assert a == b
