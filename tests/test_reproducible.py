@@ -1,6 +1,10 @@
-"""Running a chapter twice on the same machine gives the same outputs and training histories."""
+"""Running a chapter twice on the same machine gives the same outputs and training histories;
+chapter 02's XLA-compiled training gives the same weights twice."""
 import configparser
+import os
 import re
+import subprocess
+import sys
 
 from notebooks import ROOT, read
 
@@ -42,3 +46,42 @@ def test_two_quick_runs_give_identical_outputs():
     for (index, a), (_, b) in zip(first, second):
         assert a == b, f"cell {index} printed something else the second time"
     assert len(first) == len(second)
+
+
+# Chapter 02 trains with XLA (jit_compile=True), which Keras refuses while TensorFlow's op
+# determinism is on; its reproducibility rests on XLA's compiled program instead. The data are
+# random token ids: what is tested is that the same program gives the same bits, not a result.
+TRAIN_TWICE = """
+import hashlib, os
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as in the chapters
+import numpy as np, keras
+keras.utils.set_random_seed(42)
+ids = np.random.default_rng(0).integers(0, 500, size=(2048, 100))
+labels = np.random.default_rng(1).integers(0, 2, size=2048)
+model = keras.Sequential([keras.Input(shape=(100,)), keras.layers.Embedding(500, 16),
+                          keras.layers.LSTM(8, dropout=0.3), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-4), loss="binary_crossentropy",
+              metrics=["accuracy"], steps_per_execution=32, jit_compile=True)
+model.fit(ids, labels, epochs=1, batch_size=64, verbose=0)  # 32 updates: one call of the compiled step
+weights = b"".join(np.asarray(w).tobytes() for w in model.get_weights())
+print(model.jit_compile, hashlib.sha256(weights).hexdigest())
+"""
+
+
+def test_chapter_2_compiles_with_xla_and_without_op_determinism():
+    code = "\n".join(c.source for c in read(ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb").cells
+                     if c.cell_type == "code")
+    assert code.count(".compile(") == code.count("jit_compile=True") == 5
+    assert "enable_op_determinism" not in code
+
+
+def test_xla_training_gives_identical_weights_twice():
+    runs = [subprocess.run([sys.executable, "-c", TRAIN_TWICE], capture_output=True, text=True,
+                           env=dict(os.environ, KERAS_BACKEND="tensorflow"))
+            for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+    first, second = (run.stdout.split()[-2:] for run in runs)
+    assert first[0] == "True", "Keras did not compile the training step with XLA"
+    assert first == second, "two runs of the same XLA training ended with different weights"
