@@ -63,7 +63,7 @@ model = keras.Sequential([keras.Input(shape=(100,)), keras.layers.Embedding(500,
                           keras.layers.LSTM(8, dropout=0.3), keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-4), loss="binary_crossentropy",
               metrics=["accuracy"], steps_per_execution=32, jit_compile=True)
-model.fit(ids, labels, epochs=1, batch_size=64, verbose=0)  # 32 updates: one call of the compiled step
+model.fit(ids, labels, epochs=1, batch_size=64, verbose=0)  # 32 updates, one call of the train function
 weights = b"".join(np.asarray(w).tobytes() for w in model.get_weights())
 print(model.jit_compile, hashlib.sha256(weights).hexdigest())
 """
