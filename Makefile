@@ -59,10 +59,11 @@ $(AXE):
 	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm/axe axe-core@4.14.1
 
 # nbval runs the English notebooks in quick mode (each Korean twin has the same code and the same
-# outputs, which tests/ checks); only cells marked # NBVAL_CHECK_OUTPUT are compared. Two pytest
-# workers, one file at a time each (a notebook's cells share one kernel, the site tests one build)
+# outputs, which tests/ checks); only cells marked # NBVAL_CHECK_OUTPUT are compared. Three pytest
+# workers on two cores (some tests wait on the network, the browser or a subprocess): each
+# notebook and each test file is one unit of work, the site's pages one each (tests/conftest.py)
 test: $(STAMP) $(ACTIONLINT) $(AXE) $(OLDEST_STAMP)
-	BOOK_QUICK=1 $(BIN)/python -m pytest $(NBVAL) -n 2 --dist loadfile --durations=10 tests chapters/en solutions/en
+	BOOK_QUICK=1 $(BIN)/python -m pytest $(NBVAL) -n 3 --dist loadscope --no-loadscope-reorder --durations=10 tests chapters/en solutions/en
 	BOOK_QUICK=1 KERAS_BACKEND=jax $(BIN)/python -m pytest $(NBVAL) chapters/en/02_lstm_gru_imdb.ipynb
 	cd tools && ../$(OLDEST)/bin/python execute.py --quick
 

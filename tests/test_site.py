@@ -18,8 +18,11 @@ Promises, for every page of both books (and each book's index and search pages):
 Then: search finds Korean words with particles attached and stays in its book; the English
 pages' old addresses redirect; every internal link resolves; each book's PDF has its chapters
 in order, its figures, and (Korean) Hangul in its text layer and fonts.
+The site is built once per session, by whichever pytest worker needs it first (the others
+wait for it); the page tests then spread over the workers, one page each.
 Screenshots go to _build/screenshots/, numbers to _build/site_report.json.
 """
+import fcntl
 import functools
 import html
 import http.server
@@ -94,12 +97,37 @@ def url_of(base, lang, docname):
 # --- fixtures -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def report(request):
+def shared(tmp_path_factory, worker_id):
+    """A folder this session's workers share (pytest -n), or this session's own without -n."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+def once(shared, name, work):
+    """Runs work() in the first worker that asks; the others wait for it and get its result."""
+    done = shared / f"{name}.json"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            done.write_text(json.dumps(work()), encoding="utf-8")
+    return json.loads(done.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def report(request, shared):
     data = {"pages": {}, "searches": {}, "pdf": {}}
     yield data
     BUILD.mkdir(exist_ok=True)
-    (BUILD / "site_report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+    path = BUILD / "site_report.json"
+    with open(shared / "report.lock", "w") as lock:  # each worker adds what it measured
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if old.get("session") == str(shared):
+            for key in ("pages", "searches", "pdf"):
+                data[key] = {**old.get(key, {}), **data[key]}
+            data = {**old, **data}
+        data["session"] = str(shared)
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     pages = data["pages"]
     lines = [f"site: build {data.get('build_s', '?')} s, PDFs {data.get('pdf_s', '?')} s, "
              f"{len(pages)} pages read in chromium, "
@@ -128,16 +156,24 @@ def run_tool(script, *args):
         problems or log.splitlines()[-40:])
 
 
+def timed_tool(script, *args):
+    start = time.monotonic()
+    run_tool(script, *args)
+    return round(time.monotonic() - start, 1)
+
+
 @pytest.fixture(scope="session")
-def site(report):
-    """Both books from the committed outputs, warnings as errors, and their PDFs."""
-    start = time.monotonic()
-    run_tool("build_site.py", "--all")
-    report["build_s"] = round(time.monotonic() - start, 1)
-    start = time.monotonic()
-    run_tool("build_pdf.py")
-    report["pdf_s"] = round(time.monotonic() - start, 1)
+def site(report, shared):
+    """Both books from the committed outputs, warnings as errors: built once per session."""
+    report["build_s"] = once(shared, "site", lambda: timed_tool("build_site.py", "--all"))
     return HTML
+
+
+@pytest.fixture(scope="session")
+def pdfs(site, report, shared):
+    """Each book's PDF, beside its landing page in the site."""
+    report["pdf_s"] = once(shared, "pdfs", lambda: timed_tool("build_pdf.py"))
+    return site
 
 
 @pytest.fixture(scope="session")
@@ -537,7 +573,8 @@ def parse_html(path, cache={}):
     return cache[path]
 
 
-def test_internal_links_resolve(site, report):
+def test_internal_links_resolve(pdfs, report):
+    site = pdfs  # the site with its PDFs, which the landing pages link to
     files = sorted(p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts)
     broken, checked = [], 0
     for path in files:
@@ -569,9 +606,10 @@ def poppler(tool, *args):
 
 
 @pytest.mark.parametrize("lang", list(FOLDER))
-def test_pdf_of_each_book(lang, site, report):
+def test_pdf_of_each_book(lang, pdfs, report):
     """One PDF per book beside its landing page: every page of the book in order, with its
     figures and typeset math; the Korean one with Hangul in its text layer and fonts."""
+    site = pdfs
     path = site / FOLDER[lang] / PDF[lang]
     assert path.is_file(), f"{path} is missing"
     pages = int(re.search(r"^Pages:\s+(\d+)", poppler("pdfinfo", str(path)), re.M)[1])
