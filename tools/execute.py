@@ -7,12 +7,18 @@ the seconds the run took (`metadata.book.seconds`, which `make bench` reports).
 A pair whose recorded hash still matches its code is skipped unless --force is given. The
 notebooks are read again before the outputs are written, so prose edited during a long run
 is kept; a run whose code was edited meanwhile is not written.
+
+Notebooks whose code reads the clock (they report seconds) run one at a time, alone on the
+machine; the others do not report times, so they run two at a time, after the timed ones. In
+quick mode (nothing is written, nothing reported) every notebook runs two at a time.
 """
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 from nbclient import NotebookClient
@@ -52,6 +58,33 @@ def copy_outputs(source, target):
     target.metadata["kernelspec"] = dict(source.metadata["kernelspec"])
 
 
+CLOCK = re.compile(r"\btime\.(perf_counter|monotonic|time)\b|\btimeit\b")
+
+
+def reads_the_clock(nb):
+    return any(CLOCK.search(source) for source in code_sources(nb))
+
+
+def run_pair(ko, en, quick):
+    """Executes the English twin and writes its outputs into both; returns what it did."""
+    label = en.relative_to(ROOT).as_posix().replace("/en/", "/{ko,en}/")
+    nb_en = read(en)
+    start = time.time()
+    nb_en.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    execute(nb_en, quick)
+    seconds = time.time() - start
+    if quick:
+        return f"{label}: ran in quick mode in {seconds:.0f} s (outputs not written)"
+    nb_en.metadata["book"] = {"code_sha256": code_hash(nb_en), "seconds": round(seconds)}
+    now_ko, now_en = read(ko), read(en)  # the files as they are now: prose may have changed
+    if not code_sources(now_ko) == code_sources(now_en) == code_sources(nb_en):
+        raise RuntimeError(f"{label}: code edited during the run; outputs not written, run it again")
+    for target in (now_en, now_ko):
+        copy_outputs(nb_en, target)
+        nbformat.write(target, ko if target is now_ko else en)
+    return f"{label}: executed once for both languages in {seconds:.0f} s"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*",
@@ -64,6 +97,7 @@ def main():
              if not args.names or {ko.stem, f"{ko.parent.parent.name}/{ko.stem}"} & set(args.names)]
     if args.names and not pairs:
         sys.exit(f"no notebook named {args.names}; the names are the files' stems, e.g. 02_lstm_gru_imdb")
+    timed, untimed = [], []
     for ko, en in pairs:
         label = en.relative_to(ROOT).as_posix().replace("/en/", "/{ko,en}/")
         missing = [p for p in (ko, en) if not p.exists()]
@@ -75,21 +109,16 @@ def main():
         if not (args.force or args.quick) and is_fresh(nb_ko) and is_fresh(nb_en):
             print(f"{label}: outputs are fresh, skipped")
             continue
-        start = time.time()
-        nb_en.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-        execute(nb_en, args.quick)
-        seconds = time.time() - start
-        if args.quick:
-            print(f"{label}: ran in quick mode in {seconds:.0f} s (outputs not written)", flush=True)
-            continue
-        nb_en.metadata["book"] = {"code_sha256": code_hash(nb_en), "seconds": round(seconds)}
-        now_ko, now_en = read(ko), read(en)  # the files as they are now: prose may have changed
-        if not code_sources(now_ko) == code_sources(now_en) == code_sources(nb_en):
-            sys.exit(f"{label}: code edited during the run; outputs not written, run it again")
-        for target in (now_en, now_ko):
-            copy_outputs(nb_en, target)
-            nbformat.write(target, ko if target is now_ko else en)
-        print(f"{label}: executed once for both languages in {seconds:.0f} s", flush=True)
+        (timed if reads_the_clock(nb_en) and not args.quick else untimed).append((ko, en))
+    start = time.time()
+    for ko, en in timed:
+        print(run_pair(ko, en, args.quick), flush=True)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        runs = [pool.submit(run_pair, ko, en, args.quick) for ko, en in untimed]
+        for run in runs:
+            print(run.result(), flush=True)  # a notebook's error ends the run here
+    if len(timed) + len(untimed) > 1:
+        print(f"{len(timed) + len(untimed)} pairs in {time.time() - start:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
