@@ -61,3 +61,17 @@ def test_twins_show_the_outputs_of_the_same_run(ko, en):
     """One execution serves both languages: the twins' code cells carry identical outputs."""
     outputs = [[(c.execution_count, c.outputs) for c in code_cells(p)] for p in (ko, en)]
     assert outputs[0] == outputs[1], "outputs differ between the twins: run `make execute FORCE=1`"
+
+
+SECONDS = re.compile(r"\d\s*(s|sec|seconds)\b|s/epoch|ms/batch", re.I)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_times_in_outputs_come_from_a_run_alone_on_the_machine(path):
+    """`make execute` runs two notebooks at a time only where neither reads the clock: a
+    notebook whose outputs show seconds must read it, so that it runs alone."""
+    from execute import reads_the_clock
+
+    timed = [c.source[:80] for c in code_cells(path)
+             if any(SECONDS.search(output_text(o)) for o in c.outputs)]
+    assert not timed or reads_the_clock(read(path)), f"seconds printed by a notebook run in parallel: {timed}"

@@ -6,7 +6,8 @@ the backend table of chapter 06's recorded run; then, measured now: book build (
 incremental), the pytest suite without the notebooks, quick-mode nbval time of each notebook as
 `make test` runs it (English twins on TensorFlow, chapter 02 on JAX too), IMDB data preparation
 and seconds per epoch of the chapter-02 models in full mode (compiled as the chapter compiles them,
-with XLA, and the LSTM with Keras' default compile for comparison).
+with XLA, and the LSTM with Keras' default compile for comparison); last each command of
+`make test` as make runs it (the pytest part, chapter 02 on JAX, the oldest versions).
 """
 import contextlib
 import datetime
@@ -160,6 +161,20 @@ def bench_tests():
     row("pytest tests/ without the notebooks (s)", f"{seconds:.1f}", "structure, claims, site, environment, ...")
 
 
+def bench_make_test():
+    """Each command of `make test`, timed as make runs it (the recipe as `make --dry-run` prints it)."""
+    recipe = subprocess.run(["make", "--dry-run", "test"], cwd=ROOT, capture_output=True, text=True).stdout
+    for command in [line for line in recipe.splitlines() if "pytest" in line or "execute.py" in line]:
+        start = time.perf_counter()
+        result = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True)
+        summary = (result.stdout.strip().splitlines() or ["no output"])[-1].strip("= ")
+        what = ("chapter 02 on JAX" if "KERAS_BACKEND=jax" in command else
+                "every notebook, oldest versions, quick" if ".venv-oldest" in command else
+                "pytest, nbval in quick mode" if " tests " in command else command)
+        row(f"make test: {what} (s)", f"{time.perf_counter() - start:.0f}",
+            summary if result.returncode == 0 else f"FAILED: {summary}")
+
+
 def main():
     commit = "unknown"
     if shutil.which("git"):
@@ -174,6 +189,7 @@ def main():
     bench_tests()
     bench_training()
     bench_nbval()
+    bench_make_test()
     row("bench total (s)", f"{time.perf_counter() - start:.0f}")
     print("\n| measure | value | note |\n|---|---:|---|")
     for what, value, note in rows:
