@@ -148,31 +148,28 @@ def report(request, shared):
 
 
 def run_tool(script, *args):
+    """Runs tools/<script>, which must print no warning; returns the seconds it took."""
+    start = time.monotonic()
     result = subprocess.run([sys.executable, str(ROOT / "tools" / script), *args], cwd=ROOT,
                             capture_output=True, text=True)
     log = ANSI.sub("", result.stdout + result.stderr)
     problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR|Error", line)]
     assert result.returncode == 0 and not problems, f"{script} failed:\n" + "\n".join(
         problems or log.splitlines()[-40:])
-
-
-def timed_tool(script, *args):
-    start = time.monotonic()
-    run_tool(script, *args)
     return round(time.monotonic() - start, 1)
 
 
 @pytest.fixture(scope="session")
 def site(report, shared):
     """Both books from the committed outputs, warnings as errors: built once per session."""
-    report["build_s"] = once(shared, "site", lambda: timed_tool("build_site.py", "--all"))
+    report["build_s"] = once(shared, "site", lambda: run_tool("build_site.py", "--all"))
     return HTML
 
 
 @pytest.fixture(scope="session")
 def pdfs(site, report, shared):
     """Each book's PDF, beside its landing page in the site."""
-    report["pdf_s"] = once(shared, "pdfs", lambda: timed_tool("build_pdf.py"))
+    report["pdf_s"] = once(shared, "pdfs", lambda: run_tool("build_pdf.py"))
     return site
 
 
