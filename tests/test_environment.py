@@ -4,7 +4,9 @@ requirements.txt is the one list of pins; environment.yml (Binder) repeats it so
 cache the environment, and requirements-book.txt is the part `make book` needs. The platform test
 asks uv to resolve the pins, as wheels only, for each platform and Python the README supports
 (uv evaluates the environment markers for the target platform, which pip's --platform does not,
-and answers in seconds where pip's dry runs took minutes).
+and answers in seconds where pip's dry runs took minutes). uv is handed the running interpreter:
+left to find a Python of each target version itself, it searched the PATH for seconds per
+resolution (pyenv's shims among it) before resolving for the version it was asked anyway.
 """
 import subprocess
 import sys
@@ -67,7 +69,7 @@ def for_platform(lines, environment, python):
 def resolve(platform, python):
     command = [str(UV), "pip", "compile", str(ROOT / "requirements.txt"), "--quiet", "--no-header",
                "--only-binary", ":all:", "--python-platform", PLATFORMS[platform][1],
-               "--python-version", python, "--output-file", "/dev/null"]
+               "--python-version", python, "--python", sys.executable, "--output-file", "/dev/null"]
     return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
 
