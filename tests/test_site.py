@@ -5,6 +5,7 @@ downloaded).
 
 Promises, for every page of both books (and each book's index and search pages):
 - no console error, no failed request, no request to another host (no font or script CDN);
+  the search index is loaded by the search page alone;
 - <html lang> is the book's language, and so is every interface string: a Korean page shows no
   English word outside proper names and keys, an English page no Hangul (links into the other
   book, marked with their own lang, aside);
@@ -326,6 +327,8 @@ def check_page(visit, lang, docname, axe_source, report):
     report["pages"][key] = {"transferred_bytes": visit.transferred(),
                             "requests": len(visit.responses)}
     assert page.url == url
+    index = [r.url for r in visit.responses if urlsplit(r.url).path.endswith("/searchindex.js")]
+    assert len(index) == (docname == "search"), f"the search index is loaded by: {index}"
 
     if key in SCREENSHOTS:  # as a reader first sees it, before the buttons are clicked
         (BUILD / "screenshots").mkdir(parents=True, exist_ok=True)
