@@ -2,7 +2,8 @@
 
 Rows: the full-run results recorded in the committed notebooks beside the source's reference
 run, the seconds each notebook pair's full run took (recorded by `make execute`) and their sum,
-the backend table of chapter 06's recorded run; then, measured now: book build (clean,
+the backend table of chapter 06's recorded run; then, measured now: the CPU's speed on a large
+matrix product (the yardstick that makes days comparable), book build (clean,
 incremental), the pytest suite without the notebooks, quick-mode nbval time of each notebook as
 `make test` runs it (English twins on TensorFlow, chapter 02 on JAX too), IMDB data preparation
 and seconds per epoch of the chapter-02 models in full mode (compiled as the chapter compiles them,
@@ -40,6 +41,21 @@ def timed(command, **kw):
     start = time.perf_counter()
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
     return time.perf_counter() - start
+
+
+def bench_machine():
+    """This CPU's speed on one large float32 matrix product, as chapter 06 measures it: machines
+    of the same kind have differed by three times from one day to the next, so tables of
+    different days are compared through this row."""
+    a = np.random.rand(1024, 1024).astype(np.float32)
+    best = np.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(10):
+            a @ a
+        best = min(best, (time.perf_counter() - start) / 10)
+    row("NumPy float32 1024 x 1024 matrix product (GFLOP/s)", f"{2 * 1024 ** 3 / best / 1e9:.1f}",
+        "the machine's speed, as in chapter 06")
 
 
 def bench_build():
@@ -185,6 +201,7 @@ def main():
     bench_recorded_results()
     bench_recorded_refresh()
     bench_recorded_backends()
+    bench_machine()
     bench_build()
     bench_tests()
     bench_training()
