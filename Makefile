@@ -59,7 +59,7 @@ $(AXE):
 	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/npm/axe axe-core@4.14.1
 
 # nbval runs the English notebooks in quick mode (each Korean twin has the same code and the same
-# outputs, which tests/ checks); only cells marked # NBVAL_CHECK_OUTPUT are compared. Three pytest
+# outputs, which tests/ checks); only cells tagged nbval-check-output are compared. Three pytest
 # workers on two cores (some tests wait on the network, the browser or a subprocess): each
 # notebook and each test file is one unit of work, the site's pages one each (tests/conftest.py)
 test: $(STAMP) $(ACTIONLINT) $(AXE) $(OLDEST_STAMP)

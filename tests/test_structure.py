@@ -1,4 +1,6 @@
 """The book's shape: every page in the table of contents exists, and every notebook has a twin."""
+import re
+
 import pytest
 
 from notebooks import FOLDERS, LANGS, ROOT, code_sources, notebooks, read, toc_entries, twin_pairs
@@ -42,3 +44,13 @@ def test_twins_share_code_cells_and_their_tags(ko, en):
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_notebook_kernel_is_plain_python3(path):
     assert read(path).metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+NBVAL_COMMENT = re.compile(r"^\s*#\s*(NBVAL_\w+|PYTEST_VALIDATE_IGNORE_OUTPUT)\s*$", re.M)
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_test_markers_are_tags_not_code_readers_copy(path):
+    """nbval reads `nbval-check-output` from a cell's tags, which readers never see."""
+    marked = [source[:60] for source in code_sources(read(path)) if NBVAL_COMMENT.search(source)]
+    assert not marked, f"nbval comment markers in code cells (use the cell tag instead): {marked}"
