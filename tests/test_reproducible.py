@@ -72,7 +72,7 @@ print(model.jit_compile, hashlib.sha256(weights).hexdigest())
 def test_chapter_2_compiles_with_xla_and_without_op_determinism():
     code = "\n".join(c.source for c in read(ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb").cells
                      if c.cell_type == "code")
-    assert code.count(".compile(") == code.count("jit_compile=True") == 5
+    assert code.count(".compile(") == code.count("jit_compile=True") > 0, "a model compiled without XLA"
     assert "enable_op_determinism" not in code
 
 
