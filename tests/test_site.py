@@ -300,6 +300,21 @@ INTERFACE_STRINGS = """(wholePage) => {
 }"""
 
 
+# The printed line of the PDFs (tools/build_pdf.py): A4 less 15 mm margins, 180 mm at 96 px per inch
+PRINT_WIDTH = 680
+# Outputs, tables, code and display math wider than their own box or than the article
+WIDER_THAN_ITS_BOX = """() => {
+    const article = document.querySelector("article.bd-article");
+    if (!article) return [];
+    const right = article.getBoundingClientRect().right;
+    return [...article.querySelectorAll("pre, table, div.output, mjx-container[display='true'], img")]
+        .filter(el => el.getClientRects().length > 0)
+        .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > right + 1)
+        .map(el => `${el.tagName.toLowerCase()} ${el.scrollWidth} px in ${el.clientWidth} px: `
+                   + el.textContent.trim().slice(0, 60));
+}"""
+
+
 def foreign_strings(strings, lang):
     """The strings not in `lang` ("[title] ..." is the value of an attribute)."""
     values = {s: re.sub(r"^\[[a-z-]+\] ", "", s) for s in strings}
@@ -403,6 +418,15 @@ def check_page(visit, lang, docname, axe_source, report):
         .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. `
                   + `${v.nodes[0].target.join(" ")})`)""")
     assert not violations, "axe-core:\n" + "\n".join(violations)
+
+    # print (the PDFs): at the width of an A4 page's text, nothing is wider than its box, so
+    # nothing is cut at the margin; then back to the screen for the clicks below
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": PRINT_WIDTH, "height": 900})
+    cut = page.evaluate(WIDER_THAN_ITS_BOX)
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not cut, "cut at the printed page's margin:\n" + "\n".join(cut)
 
     # the language switch leads to the twin (whose own test checks its switch back), under the
     # twin's own title
