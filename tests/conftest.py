@@ -1,5 +1,6 @@
 """Shared fixtures, the order in which the workers of `make test` take the work, and the promise
 that running the tests leaves the git tree as it was."""
+
 import json
 import subprocess
 import sys
@@ -9,12 +10,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+GIT_STATUS = pytest.StashKey[str | None]()
 SPREAD = {"test_page_in_browser", "test_search_finds_every_page_of_its_book_that_uses_the_word"}
 
 
 def _git_status():
-    result = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return result.stdout if result.returncode == 0 else None
 
 
@@ -24,23 +30,27 @@ def _is_xdist_worker(session):
 
 def pytest_sessionstart(session):
     if not _is_xdist_worker(session):
-        session.config._git_status_before = _git_status()
+        session.config.stash[GIT_STATUS] = _git_status()
 
 
 def pytest_sessionfinish(session, exitstatus):
     if _is_xdist_worker(session):
         return
-    before = session.config._git_status_before
+    before = session.config.stash[GIT_STATUS]
     after = _git_status()
     if before is not None and after != before:
         changed = sorted(set(after.splitlines()) ^ set(before.splitlines()))
-        print("\nFAILED: the tests changed the working tree (git status):\n  " + "\n  ".join(changed))
+        print(
+            "\nFAILED: the tests changed the working tree (git status):\n  " + "\n  ".join(changed)
+        )
         session.exitstatus = 1
 
 
 def _full_run_seconds(path):
     """How long the notebook's full run took (make execute records it): its weight."""
-    return json.loads(path.read_text(encoding="utf-8"))["metadata"].get("book", {}).get("seconds", 0)
+    return (
+        json.loads(path.read_text(encoding="utf-8"))["metadata"].get("book", {}).get("seconds", 0)
+    )
 
 
 def _unit(nodeid):
@@ -68,6 +78,7 @@ def pytest_collection_modifyitems(config, items):
     the files of tests/ first, since the platform test mostly waits on the network while the
     others compute; then the notebooks, the longest full run first, so that no long one is left
     for the end; last the site's pages, short units that fill the workers' last minutes."""
+
     def order(item):
         unit = _unit(item.nodeid)
         if item.path.suffix == ".ipynb":

@@ -5,10 +5,10 @@ per epoch) must be one that a code cell of the same notebook printed, rounded to
 text gives. A re-run that changes a result therefore fails here until the text is brought up to
 date, in both languages. Code, math and version numbers are not results and are skipped.
 """
+
 import re
 
 import pytest
-
 from notebooks import ROOT, notebooks, read
 from test_outputs import output_text
 
@@ -16,9 +16,11 @@ CODE_BLOCK = re.compile(r"```.*?```", re.S)
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 CODE_SPAN = re.compile(r"`[^`\n]+`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]+>|https?://\S+")
-VERSION = re.compile(r"(?:Keras|TensorFlow|Python|JAX|jax|NumPy|Colab|Sphinx|Jupyter Book)\s*\(?\s*\d+(?:\.\d+)+"
-                     r"(?:\s*(?:to|and|or|–|-|~|부터)\s*\d+(?:\.\d+)+)*")  # Keras 3.10 to 3.15
-RESULT = re.compile(r"(?<![\w.])-?\d+\.\d{2,}(?![\w.])")   # 0.784, 0.0135, 7.37
+VERSION = re.compile(
+    r"(?:Keras|TensorFlow|Python|JAX|jax|NumPy|Colab|Sphinx|Jupyter Book)\s*\(?\s*\d+(?:\.\d+)+"
+    r"(?:\s*(?:to|and|or|–|-|~|부터)\s*\d+(?:\.\d+)+)*"
+)  # Keras 3.10 to 3.15
+RESULT = re.compile(r"(?<![\w.])-?\d+\.\d{2,}(?![\w.])")  # 0.784, 0.0135, 7.37
 PRINTED = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
@@ -41,38 +43,58 @@ def printed_numbers(nb):
     for cell in nb.cells:
         if cell.cell_type == "code":
             for output in cell.outputs:
-                values.update(float(n) for n in PRINTED.findall(output_text(output).replace(",", "")))
+                values.update(
+                    float(n) for n in PRINTED.findall(output_text(output).replace(",", ""))
+                )
     return values
 
 
 def is_printed(number, printed):
     decimals = len(number.split(".")[1])
-    return any(abs(round(value, decimals) - float(number)) < 10 ** -(decimals + 3) for value in printed)
+    return any(
+        abs(round(value, decimals) - float(number)) < 10 ** -(decimals + 3) for value in printed
+    )
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_reported_result_is_printed_by_the_notebook(path):
     nb = read(path)
     printed = printed_numbers(nb)
-    missing = [f"cell {index}: {number}" for index, number in reported_numbers(nb) if not is_printed(number, printed)]
-    assert not missing, ("numbers in the text that no output of this notebook prints "
-                         "(stale after a re-run, or never measured): " + "; ".join(missing))
+    missing = [
+        f"cell {index}: {number}"
+        for index, number in reported_numbers(nb)
+        if not is_printed(number, printed)
+    ]
+    assert not missing, (
+        "numbers in the text that no output of this notebook prints "
+        "(stale after a re-run, or never measured): " + "; ".join(missing)
+    )
 
 
 def test_the_check_catches_a_changed_number():
     """The same rules applied to a made-up page: a number that drifted from its output is caught."""
     printed = {0.78441, 5.16}
-    assert is_printed("0.784", printed) and is_printed("0.7844", printed) and is_printed("5.16", printed)
+    assert (
+        is_printed("0.784", printed)
+        and is_printed("0.7844", printed)
+        and is_printed("5.16", printed)
+    )
     assert not is_printed("0.785", printed) and not is_printed("5.17", printed)
     text = "LSTM 0.784 (`dropout=0.25`), $0.125$, Keras (3.10 to 3.15), [x](a/1.25.html), 7.37 s"
     assert RESULT.findall(prose(text)) == ["0.784", "7.37"]
 
 
-PLACEHOLDER = re.compile(r"«[^»\n]*»|@@\w+")  # how drafts mark a number or sentence still to be written
+PLACEHOLDER = re.compile(
+    r"«[^»\n]*»|@@\w+"
+)  # how drafts mark a number or sentence still to be written
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_placeholder_is_left_in_the_text(path):
-    left = [f"cell {i}: {m}" for i, c in enumerate(read(path).cells) if c.cell_type == "markdown"
-            for m in PLACEHOLDER.findall(c.source)]
+    left = [
+        f"cell {i}: {m}"
+        for i, c in enumerate(read(path).cells)
+        if c.cell_type == "markdown"
+        for m in PLACEHOLDER.findall(c.source)
+    ]
     assert not left, "placeholders still to be filled from the outputs: " + "; ".join(left)

@@ -1,8 +1,8 @@
 """Committed outputs are what readers see: fresh, from one clean run, with no errors or leaks."""
+
 import re
 
 import pytest
-
 from notebooks import ROOT, code_hash, notebooks, read, twin_pairs
 
 NOTEBOOKS = notebooks()
@@ -16,8 +16,11 @@ def output_text(output):
         return output.text
     if output.output_type == "error":
         return "\n".join([output.ename, output.evalue] + output.traceback)
-    return "\n".join(v if isinstance(v, str) else "" for k, v in output.get("data", {}).items()
-                     if k.startswith("text/"))
+    return "\n".join(
+        v if isinstance(v, str) else ""
+        for k, v in output.get("data", {}).items()
+        if k.startswith("text/")
+    )
 
 
 def code_cells(path):
@@ -28,7 +31,9 @@ def code_cells(path):
 def test_outputs_are_not_older_than_the_code(path):
     recorded = read(path).metadata.get("book", {}).get("code_sha256")
     assert recorded, "never executed with `make execute` (no code hash recorded)"
-    assert recorded == code_hash(read(path)), "code changed since the outputs were recorded: run `make execute`"
+    assert recorded == code_hash(read(path)), (
+        "code changed since the outputs were recorded: run `make execute`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
@@ -42,7 +47,9 @@ def test_no_errors_except_in_cells_that_expect_them(path):
     for cell in code_cells(path):
         if "raises-exception" not in cell.metadata.get("tags", []):
             errors = [o for o in cell.outputs if o.output_type == "error"]
-            assert not errors, f"error output in:\n{cell.source}\n{errors[0].ename}: {errors[0].evalue}"
+            assert not errors, (
+                f"error output in:\n{cell.source}\n{errors[0].ename}: {errors[0].evalue}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
@@ -51,9 +58,13 @@ def test_no_warnings_or_machine_paths_in_outputs(path):
     for cell in code_cells(path):
         for output in cell.outputs:
             text = output_text(output)
-            assert not MACHINE_PATH.search(text), f"machine path in the output of:\n{cell.source}\n{text[:500]}"
+            assert not MACHINE_PATH.search(text), (
+                f"machine path in the output of:\n{cell.source}\n{text[:500]}"
+            )
             if output.output_type == "stream" and "demo-bug" not in cell.metadata.get("tags", []):
-                assert not WARNING.search(text), f"warning in the output of:\n{cell.source}\n{text[:500]}"
+                assert not WARNING.search(text), (
+                    f"warning in the output of:\n{cell.source}\n{text[:500]}"
+                )
 
 
 @pytest.mark.parametrize("ko, en", twin_pairs(), ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -72,6 +83,11 @@ def test_times_in_outputs_come_from_a_run_alone_on_the_machine(path):
     notebook whose outputs show seconds must read it, so that it runs alone."""
     from execute import reads_the_clock
 
-    timed = [c.source[:80] for c in code_cells(path)
-             if any(SECONDS.search(output_text(o)) for o in c.outputs)]
-    assert not timed or reads_the_clock(read(path)), f"seconds printed by a notebook run in parallel: {timed}"
+    timed = [
+        c.source[:80]
+        for c in code_cells(path)
+        if any(SECONDS.search(output_text(o)) for o in c.outputs)
+    ]
+    assert not timed or reads_the_clock(read(path)), (
+        f"seconds printed by a notebook run in parallel: {timed}"
+    )

@@ -1,5 +1,6 @@
 """Running a chapter twice on the same machine gives the same outputs and training histories;
 chapter 02's XLA-compiled training gives the same weights twice."""
+
 import configparser
 import os
 import re
@@ -33,7 +34,9 @@ def run_once():
             if output.output_type == "stream":
                 streams[output.name] += output.text
             else:
-                others.append((output.output_type, str(output.get("data", output.get("evalue", "")))))
+                others.append(
+                    (output.output_type, str(output.get("data", output.get("evalue", ""))))
+                )
         texts = [("stdout", streams["stdout"]), ("stderr", streams["stderr"])] + others
         for pattern, replacement in rules:
             texts = [(kind, pattern.sub(replacement, text)) for kind, text in texts]
@@ -43,7 +46,7 @@ def run_once():
 
 def test_two_quick_runs_give_identical_outputs():
     first, second = run_once(), run_once()
-    for (index, a), (_, b) in zip(first, second):
+    for (index, a), (_, b) in zip(first, second, strict=True):
         assert a == b, f"cell {index} printed something else the second time"
     assert len(first) == len(second)
 
@@ -70,16 +73,27 @@ print(model.jit_compile, hashlib.sha256(weights).hexdigest())
 
 
 def test_chapter_2_compiles_with_xla_and_without_op_determinism():
-    code = "\n".join(c.source for c in read(ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb").cells
-                     if c.cell_type == "code")
-    assert code.count(".compile(") == code.count("jit_compile=True") > 0, "a model compiled without XLA"
+    code = "\n".join(
+        c.source
+        for c in read(ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb").cells
+        if c.cell_type == "code"
+    )
+    assert code.count(".compile(") == code.count("jit_compile=True") > 0, (
+        "a model compiled without XLA"
+    )
     assert "enable_op_determinism" not in code
 
 
 def test_xla_training_gives_identical_weights_twice():
-    runs = [subprocess.run([sys.executable, "-c", TRAIN_TWICE], capture_output=True, text=True,
-                           env=dict(os.environ, KERAS_BACKEND="tensorflow"))
-            for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", TRAIN_TWICE],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, KERAS_BACKEND="tensorflow"),
+        )
+        for _ in range(2)
+    ]
     for run in runs:
         assert run.returncode == 0, run.stderr[-2000:]
     first, second = (run.stdout.split()[-2:] for run in runs)

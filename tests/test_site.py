@@ -23,6 +23,7 @@ The site is built once per session, by whichever pytest worker needs it first (t
 wait for it); the page tests then spread over the workers, one page each.
 Screenshots go to _build/screenshots/, numbers to _build/site_report.json.
 """
+
 import fcntl
 import functools
 import html
@@ -41,7 +42,6 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-
 from notebooks import toc_entries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +49,19 @@ BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-AXE = Path(os.environ.get("AXE", ROOT / ".venv" / "npm" / "axe" / "node_modules" / "axe-core"
-                          / "axe.min.js"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(
+    os.environ.get(
+        "AXE", ROOT / ".venv" / "npm" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+    )
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 HANGUL_FONT = re.compile(r"Nanum|Apple SD Gothic|Malgun|Noto Sans (CJK|Mono CJK )?KR", re.I)
@@ -67,21 +76,38 @@ SWITCH_LABEL = {"ko": "한국어", "en": "English"}
 LANGUAGE_PAGE = re.compile(r"^(.+)/(ko|en)/([^/]+)$")
 
 # English words a Korean page may show: proper names, keys, file types
-ALLOWED_LATIN = {"binder", "colab", "github", "jupyterhub", "javascript", "ctrl", "pdf", "ipynb",
-                 "md", "lstm", "gru", "imdb", "keras", "simplernn", "numpy"}
+ALLOWED_LATIN = {
+    "binder",
+    "colab",
+    "github",
+    "jupyterhub",
+    "javascript",
+    "ctrl",
+    "pdf",
+    "ipynb",
+    "md",
+    "lstm",
+    "gru",
+    "imdb",
+    "keras",
+    "simplernn",
+    "numpy",
+}
 # Korean queries of issue 12 (and one with a particle attached), English ones
 SEARCHES = {"ko": ["상태", "게이트", "드롭아웃", "임베딩", "게이트를"], "en": ["state", "gate"]}
 
 
 def book_pages(lang):
     """The book's pages in reading order: its landing page, then the toc's pages in its folder."""
-    pages = [entry for entry in toc_entries()[1:] if (m := LANGUAGE_PAGE.match(entry))
-             and m[2] == lang]
+    pages = [
+        entry for entry in toc_entries()[1:] if (m := LANGUAGE_PAGE.match(entry)) and m[2] == lang
+    ]
     return [LANDING[lang]] + pages
 
 
-PAGES = [(lang, docname) for lang in FOLDER for docname in book_pages(lang) + ["genindex",
-                                                                                "search"]]
+PAGES = [
+    (lang, docname) for lang in FOLDER for docname in book_pages(lang) + ["genindex", "search"]
+]
 
 
 def twin_of(lang, docname):
@@ -96,6 +122,7 @@ def url_of(base, lang, docname):
 
 
 # --- fixtures -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def shared(tmp_path_factory, worker_id):
@@ -130,17 +157,23 @@ def report(request, shared):
         data["session"] = str(shared)
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     pages = data["pages"]
-    lines = [f"site: build {data.get('build_s', '?')} s, PDFs {data.get('pdf_s', '?')} s, "
-             f"{len(pages)} pages read in chromium, "
-             f"{data.get('links_checked', '?')} internal links checked "
-             f"({data.get('html_files', '?')} HTML files)"]
+    lines = [
+        f"site: build {data.get('build_s', '?')} s, PDFs {data.get('pdf_s', '?')} s, "
+        f"{len(pages)} pages read in chromium, "
+        f"{data.get('links_checked', '?')} internal links checked "
+        f"({data.get('html_files', '?')} HTML files)"
+    ]
     if pages:
         name, largest = max(pages.items(), key=lambda item: item[1]["transferred_bytes"])
-        lines.append(f"site: largest page {name}: {largest['transferred_bytes'] / 1024:.0f} KiB "
-                     f"in {largest['requests']} requests (uncompressed)")
+        lines.append(
+            f"site: largest page {name}: {largest['transferred_bytes'] / 1024:.0f} KiB "
+            f"in {largest['requests']} requests (uncompressed)"
+        )
     if data["searches"]:
-        lines.append("site: search hits " + ", ".join(
-            f"{query} {hits}" for query, hits in data["searches"].items()))
+        lines.append(
+            "site: search hits "
+            + ", ".join(f"{query} {hits}" for query, hits in data["searches"].items())
+        )
     for lang, pdf in data["pdf"].items():
         lines.append(f"site: {lang} PDF {pdf['pages']} pages, {pdf['bytes'] / 2**20:.1f} MiB")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
@@ -151,12 +184,17 @@ def report(request, shared):
 def run_tool(script, *args):
     """Runs tools/<script>, which must print no warning; returns the seconds it took."""
     start = time.monotonic()
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / script), *args], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     log = ANSI.sub("", result.stdout + result.stderr)
     problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR|Error", line)]
     assert result.returncode == 0 and not problems, f"{script} failed:\n" + "\n".join(
-        problems or log.splitlines()[-40:])
+        problems or log.splitlines()[-40:]
+    )
     return round(time.monotonic() - start, 1)
 
 
@@ -181,7 +219,9 @@ def server(site):
             pass
 
     class Server(http.server.ThreadingHTTPServer):
-        def handle_error(self, request, client_address):  # the browser dropped a request it no longer needs
+        def handle_error(
+            self, request, client_address
+        ):  # the browser dropped a request it no longer needs
             if not isinstance(sys.exc_info()[1], ConnectionError):
                 super().handle_error(request, client_address)
 
@@ -196,8 +236,10 @@ def server(site):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-nanum "
-                    "(or set CHROMIUM to a Chromium binary)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: apt-get install chromium fonts-nanum "
+            "(or set CHROMIUM to a Chromium binary)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -209,8 +251,10 @@ def browser():
 @pytest.fixture(scope="session")
 def axe_source():
     if not AXE.exists():
-        pytest.fail(f"axe-core not found at {AXE}: make test installs it (npm install "
-                    "--prefix .venv/npm/axe axe-core@4.14.1)")
+        pytest.fail(
+            f"axe-core not found at {AXE}: make test installs it (npm install "
+            "--prefix .venv/npm/axe axe-core@4.14.1)"
+        )
     return AXE.read_text(encoding="utf-8")
 
 
@@ -220,15 +264,23 @@ class Visit:
     def __init__(self, browser, base):
         self.base = base
         self.host = urlsplit(base).netloc
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                           service_workers="block")
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, service_workers="block"
+        )
         self.page = self.context.new_page()
         self.problems, self.responses = [], []
-        self.page.on("console", lambda msg: msg.type == "error" and self.problems.append(
-            f"console error: {msg.text} ({msg.location.get('url')})"))
+        self.page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error"
+                and self.problems.append(f"console error: {msg.text} ({msg.location.get('url')})")
+            ),
+        )
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on("requestfailed", lambda req: self.problems.append(
-            f"failed request: {req.url} ({req.failure})"))
+        self.page.on(
+            "requestfailed",
+            lambda req: self.problems.append(f"failed request: {req.url} ({req.failure})"),
+        )
         self.page.on("request", self._request)
         self.page.on("response", self._response)
 
@@ -320,11 +372,15 @@ def foreign_strings(strings, lang):
     values = {s: re.sub(r"^\[[a-z-]+\] ", "", s) for s in strings}
     if lang == "en":
         return [s for s, value in values.items() if HANGUL.search(value)]
-    return [s for s, value in values.items()
-            if {w.lower() for w in re.findall(r"[A-Za-z]{2,}", value)} - ALLOWED_LATIN]
+    return [
+        s
+        for s, value in values.items()
+        if {w.lower() for w in re.findall(r"[A-Za-z]{2,}", value)} - ALLOWED_LATIN
+    ]
 
 
 # --- the pages, one test each ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang, docname", PAGES, ids=[f"{lang}/{d}" for lang, d in PAGES])
 def test_page_in_browser(lang, docname, browser, server, axe_source, report):
@@ -339,8 +395,10 @@ def check_page(visit, lang, docname, axe_source, report):
     page, key = visit.page, f"{lang}/{docname}"
     url = url_of(visit.base, lang, docname)
     visit.open(url)
-    report["pages"][key] = {"transferred_bytes": visit.transferred(),
-                            "requests": len(visit.responses)}
+    report["pages"][key] = {
+        "transferred_bytes": visit.transferred(),
+        "requests": len(visit.responses),
+    }
     assert page.url == url
     index = [r.url for r in visit.responses if urlsplit(r.url).path.endswith("/searchindex.js")]
     assert len(index) == (docname == "search"), f"the search index is loaded by: {index}"
@@ -348,8 +406,11 @@ def check_page(visit, lang, docname, axe_source, report):
     if key in SCREENSHOTS:  # as a reader first sees it, before the buttons are clicked
         (BUILD / "screenshots").mkdir(parents=True, exist_ok=True)
         height = min(2400, page.evaluate("document.documentElement.scrollHeight"))
-        page.screenshot(path=BUILD / "screenshots" / f"{key.replace('/', '_')}.png",
-                        full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height})
+        page.screenshot(
+            path=BUILD / "screenshots" / f"{key.replace('/', '_')}.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": height},
+        )
 
     assert page.evaluate("document.documentElement.lang") == lang
 
@@ -357,12 +418,14 @@ def check_page(visit, lang, docname, axe_source, report):
     strings = page.evaluate(INTERFACE_STRINGS, docname in ("genindex", "search"))
     assert len(strings) > 20, strings
     assert not foreign_strings(strings, lang), (
-        f"interface strings not in {lang}: {foreign_strings(strings, lang)}")
+        f"interface strings not in {lang}: {foreign_strings(strings, lang)}"
+    )
 
     # the sidebar: this book's pages in order, one link to the other book
     nav = page.eval_on_selector_all("nav.bd-docs-nav a.reference", "els => els.map(a => a.href)")
     assert [href.split("#")[0] for href in nav] == [
-        url_of(visit.base, lang, d) for d in book_pages(lang)]
+        url_of(visit.base, lang, d) for d in book_pages(lang)
+    ]
     other = page.locator(".other-book a")
     assert other.count() == 1 and other.is_visible()
     assert other.get_attribute("lang") == OTHER[lang]
@@ -396,10 +459,12 @@ def check_page(visit, lang, docname, axe_source, report):
         alt = img["alt"]
         assert alt, f"image without alt text: {img['src']}"
         assert "/" not in alt and not re.search(r"\.(png|jpe?g|svg|gif)$", alt, re.I), (
-            f"alt text is a file name, not a description: {alt}")
+            f"alt text is a file name, not a description: {alt}"
+        )
         if img["content"]:
             assert bool(HANGUL.search(alt)) == (lang == "ko"), (
-                f"alt text not in the page's language ({lang}): {alt}")
+                f"alt text not in the page's language ({lang}): {alt}"
+            )
     report["pages"][key]["images"] = len(images)
 
     # launch, repository and download buttons of notebook pages
@@ -454,8 +519,11 @@ def check_page(visit, lang, docname, axe_source, report):
 def drawn_with(page, selector):
     """The fonts chromium draws the element's own text with, glyphs per font (DevTools
     protocol), and the number of Hangul characters in that text."""
-    text = page.eval_on_selector(selector, """el => [...el.childNodes]
-        .filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("")""")
+    text = page.eval_on_selector(
+        selector,
+        """el => [...el.childNodes]
+        .filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join("")""",
+    )
     cdp = page.context.new_cdp_session(page)
     root = cdp.send("DOM.getDocument")["root"]["nodeId"]
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
@@ -488,8 +556,9 @@ def check_buttons(visit, docname):
     assert re.fullmatch(r"(lab/)?tree/" + re.escape(notebook), urlpath), binder[0]
 
     colab = [h for h in hrefs if h.startswith(CONFIG["launch_buttons"]["colab_url"])]
-    assert colab == [f"{CONFIG['launch_buttons']['colab_url']}/github/{owner_repo}"
-                     f"/blob/{branch}/{notebook}"]
+    assert colab == [
+        f"{CONFIG['launch_buttons']['colab_url']}/github/{owner_repo}/blob/{branch}/{notebook}"
+    ]
 
     assert repo_url in hrefs, "no repository button"
 
@@ -503,6 +572,7 @@ def check_buttons(visit, docname):
 
 # --- search -----------------------------------------------------------------------------------
 
+
 def article_text(lang, docname):
     """The text of a built page's article (what the search should find)."""
     page = (HTML / f"{FOLDER[lang]}{docname}.html").read_text(encoding="utf-8")
@@ -514,27 +584,36 @@ SEARCH_CASES = [(lang, query) for lang, queries in SEARCHES.items() for query in
 
 
 @pytest.mark.parametrize("lang, query", SEARCH_CASES, ids=[q for _, q in SEARCH_CASES])
-def test_search_finds_every_page_of_its_book_that_uses_the_word(lang, query, browser, server,
-                                                                  report):
+def test_search_finds_every_page_of_its_book_that_uses_the_word(
+    lang, query, browser, server, report
+):
     """From the book's own search page: every page whose text has the word, nothing from the
     other book. Korean: exactly the pages with a word starting with the query (게이트 finds
     게이트는, 게이트를, ...; a particle typed after the query is dropped)."""
     if lang == "ko":
-        word = query[:-1] if len(query) >= 3 and query[-1] in "은는이가을를의에와과도로만" else query
+        word = (
+            query[:-1] if len(query) >= 3 and query[-1] in "은는이가을를의에와과도로만" else query
+        )
         uses = re.compile(r"(?<!\w)" + re.escape(word))
     else:
         uses = re.compile(rf"\b{re.escape(query)}s?\b", re.I)
-    expected = {url_of(server, lang, d) for d in book_pages(lang)
-                if uses.search(article_text(lang, d))}
+    expected = {
+        url_of(server, lang, d) for d in book_pages(lang) if uses.search(article_text(lang, d))
+    }
     assert expected, f"no page of the {lang} book uses {query!r}: pick another query"
     visit = Visit(browser, server)
     try:
         page = visit.page
         page.goto(url_of(server, lang, "search") + "?q=" + quote(query))
-        page.wait_for_function("document.querySelector('#search-results .search-summary')"
-                               "?.textContent.trim().length > 0", timeout=30_000)
-        found = page.eval_on_selector_all("#search-results ul.search > li > a:first-of-type",
-                                          "els => els.map(a => a.href.split('#')[0])")
+        page.wait_for_function(
+            "document.querySelector('#search-results .search-summary')"
+            "?.textContent.trim().length > 0",
+            timeout=30_000,
+        )
+        found = page.eval_on_selector_all(
+            "#search-results ul.search > li > a:first-of-type",
+            "els => els.map(a => a.href.split('#')[0])",
+        )
         summary = page.inner_text("#search-results .search-summary")
         assert not visit.problems, "\n".join(visit.problems)
     finally:
@@ -550,6 +629,7 @@ def test_search_finds_every_page_of_its_book_that_uses_the_word(lang, query, bro
 
 
 # --- addresses --------------------------------------------------------------------------------
+
 
 def test_old_addresses_of_english_pages_redirect(browser, server):
     """chapters/en/X.html, where the English pages lived before the books were split, leads to
@@ -569,8 +649,14 @@ def test_old_addresses_of_english_pages_redirect(browser, server):
 
 
 class LinkParser(HTMLParser):
-    ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
-             "iframe": "src"}
+    ATTRS = {
+        "a": "href",
+        "link": "href",
+        "script": "src",
+        "img": "src",
+        "source": "src",
+        "iframe": "src",
+    }
 
     def __init__(self):
         super().__init__()
@@ -589,12 +675,11 @@ class LinkParser(HTMLParser):
                 self.links.append(match[1].strip())
 
 
-def parse_html(path, cache={}):
-    if path not in cache:
-        parser = LinkParser()
-        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-        cache[path] = parser
-    return cache[path]
+@functools.cache
+def parse_html(path):
+    parser = LinkParser()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return parser
 
 
 def test_internal_links_resolve(pdfs, report):
@@ -613,8 +698,11 @@ def test_internal_links_resolve(pdfs, report):
             where = f"{path.relative_to(site)}: {href}"
             if not target.is_file() or site.resolve() not in target.parents:
                 broken.append(f"{where} (no such file)")
-            elif parts.fragment and target.suffix == ".html" and (
-                    unquote(parts.fragment) not in parse_html(target).ids):
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and (unquote(parts.fragment) not in parse_html(target).ids)
+            ):
                 broken.append(f"{where} (no such anchor)")
     report["links_checked"], report["html_files"] = checked, len(files)
     assert files and checked
@@ -622,6 +710,7 @@ def test_internal_links_resolve(pdfs, report):
 
 
 # --- the PDFs ---------------------------------------------------------------------------------
+
 
 def poppler(tool, *args):
     if not shutil.which(tool):
@@ -638,23 +727,37 @@ def test_pdf_of_each_book(lang, pdfs, report):
     assert path.is_file(), f"{path} is missing"
     pages = int(re.search(r"^Pages:\s+(\d+)", poppler("pdfinfo", str(path)), re.M)[1])
     report["pdf"][lang] = {"pages": pages, "bytes": path.stat().st_size}
-    page_texts = [" ".join(p.split()) for p in
-                  poppler("pdftotext", "-enc", "UTF-8", str(path), "-").split("\f")]
+    page_texts = [
+        " ".join(p.split())
+        for p in poppler("pdftotext", "-enc", "UTF-8", str(path), "-").split("\f")
+    ]
     text = " ".join(page_texts)
-    built = [(site / f"{FOLDER[lang]}{d}.html").read_text(encoding="utf-8")
-             for d in book_pages(lang)]
+    built = [
+        (site / f"{FOLDER[lang]}{d}.html").read_text(encoding="utf-8") for d in book_pages(lang)
+    ]
 
     # each page of the book starts a PDF page with its title, in the order of the book
     titles = [title_of(lang, d) for d in book_pages(lang)]
-    squeeze = lambda t: "".join(t.split())  # pdftotext puts spaces where the font changes (code)
-    starts = [next((i for i, p in enumerate(page_texts) if squeeze(p).startswith(squeeze(title))), None)
-              for title in titles]
-    assert None not in starts, f"titles not at the top of a page: {dict(zip(titles, starts))}"
-    assert starts == sorted(starts) and len(set(starts)) == len(starts), dict(zip(titles, starts))
+
+    def squeeze(text):  # pdftotext puts spaces where the font changes (code)
+        return "".join(text.split())
+
+    starts = [
+        next((i for i, p in enumerate(page_texts) if squeeze(p).startswith(squeeze(title))), None)
+        for title in titles
+    ]
+    assert None not in starts, (
+        f"titles not at the top of a page: {dict(zip(titles, starts, strict=True))}"
+    )
+    assert starts == sorted(starts) and len(set(starts)) == len(starts), dict(
+        zip(titles, starts, strict=True)
+    )
     assert pages >= 5 * len(titles), f"{pages} pages for {len(titles)} chapters"
 
-    figures = sum(len(re.findall(r"<img [^>]*src=\"[^\"]*_images/[^\"]*\.(?:png|jpe?g)\"", page))
-                  for page in built)
+    figures = sum(
+        len(re.findall(r"<img [^>]*src=\"[^\"]*_images/[^\"]*\.(?:png|jpe?g)\"", page))
+        for page in built
+    )
     images = len(poppler("pdfimages", "-list", str(path)).splitlines()) - 2
     assert images >= figures > 0, f"{images} images in the PDF, {figures} figures in the book"
     assert not re.search(r"\\(frac|sigma|tanh|odot)|\$\$", text), "TeX source left in the PDF"

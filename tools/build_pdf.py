@@ -6,6 +6,7 @@ Chromium adds the PDF's outline (bookmarks) from the headings and a text layer.
 Writes _build/pdf/lstm-gru-ko.pdf and lstm-gru-en.pdf and puts them in the site beside each
 book's landing page, which links to its PDF. Run it after tools/build_site.py (make book).
 """
+
 import os
 import shutil
 import subprocess
@@ -14,8 +15,10 @@ import sys
 from build_site import BOOKS, BUILD, HTML, LANDING, PDFS, ROOT, build_books
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FOOTER = ('<div style="width:100%; text-align:center; font-size:8px; color:#555">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+FOOTER = (
+    '<div style="width:100%; text-align:center; font-size:8px; color:#555">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 
 
 def print_book(lang):
@@ -41,9 +44,17 @@ def print_page(page, lang):
                 img.addEventListener("load", done); img.addEventListener("error", done); });
         }));
     }""")
-    page.pdf(path=BUILD / "pdf" / PDFS[lang], format="A4", print_background=True, outline=True,
-             tagged=True, margin={"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"},
-             display_header_footer=True, header_template="<span></span>", footer_template=FOOTER)
+    page.pdf(
+        path=BUILD / "pdf" / PDFS[lang],
+        format="A4",
+        print_background=True,
+        outline=True,
+        tagged=True,
+        margin={"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"},
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template=FOOTER,
+    )
 
 
 def main():

@@ -17,6 +17,7 @@ page is language_switch.LANDING[lang]; _toc.yml's root is the Korean one.
 tools/build_pdf.py prints each book to a PDF (_build/pdf/), which the site carries beside the
 book's landing page once it exists.
 """
+
 import argparse
 import json
 import re
@@ -77,11 +78,21 @@ def build_book(lang, fresh, builder="html"):
     from jupyter_book.sphinx import build_sphinx
 
     return build_sphinx(
-        ROOT, BUILD / lang / builder, noconfig=True, path_config=str(ROOT / "_config.yml"),
+        ROOT,
+        BUILD / lang / builder,
+        noconfig=True,
+        path_config=str(ROOT / "_config.yml"),
         builder=builder,
-        confoverrides={"external_toc_path": toc_for(lang).as_posix(), "language": lang,
-                       "nitpicky": True, "latex_individualpages": False},
-        warningiserror=True, keep_going=True, freshenv=fresh)
+        confoverrides={
+            "external_toc_path": toc_for(lang).as_posix(),
+            "language": lang,
+            "nitpicky": True,
+            "latex_individualpages": False,
+        },
+        warningiserror=True,
+        keep_going=True,
+        freshenv=fresh,
+    )
 
 
 def put_together():
@@ -100,22 +111,30 @@ def put_together():
             href = "../" * docname.count("/") + f"{folder}{docname}.html"
             title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S)
             old.parent.mkdir(parents=True, exist_ok=True)
-            old.write_text(REDIRECT.format(lang=lang, title=title[1].strip(), href=href,
-                                           href_js=json.dumps(href)), encoding="utf-8")
+            old.write_text(
+                REDIRECT.format(
+                    lang=lang, title=title[1].strip(), href=href, href_js=json.dumps(href)
+                ),
+                encoding="utf-8",
+            )
 
 
 def build_books(options=(), builder="html"):
     """Both books at once, each in a process of its own (Sphinx keeps its translations in
     module state); their logs are printed one after the other."""
+
     def build(lang):
         command = [sys.executable, __file__, "--lang", lang, "--builder", builder, *options]
         return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
 
     with ThreadPoolExecutor() as pool:
-        results = dict(zip(BOOKS, pool.map(build, BOOKS)))
+        results = dict(zip(BOOKS, pool.map(build, BOOKS), strict=True))
     for lang, result in results.items():
-        print(f"--- the {lang} book ({builder}) -> _build/{lang}/{builder}/\n{result.stdout}"
-              f"{result.stderr}", flush=True)
+        print(
+            f"--- the {lang} book ({builder}) -> _build/{lang}/{builder}/\n{result.stdout}"
+            f"{result.stderr}",
+            flush=True,
+        )
     failed = [lang for lang, result in results.items() if result.returncode]
     if failed:
         sys.exit(f"failed to build: {', '.join(failed)}")

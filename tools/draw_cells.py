@@ -17,6 +17,7 @@ boxes (W_h, U_h, biases included) because r_t multiplies only the recurrent one.
 element-wise operations; dots join or split lines; a line that hops over another is not
 connected to it. Arrow heads end on the node they feed, or on an output's label.
 """
+
 from pathlib import Path
 
 import matplotlib
@@ -29,10 +30,10 @@ OUT = Path(__file__).resolve().parent.parent / "chapters" / "images"
 plt.rcParams.update({"svg.hashsalt": "lstm-gru-book", "font.size": 14, "svg.fonttype": "path"})
 
 INK = "#333333"
-BACKGROUND = "#f4f6fb"          # the cell's fill; also used to cut lines where one hops another
+BACKGROUND = "#f4f6fb"  # the cell's fill; also used to cut lines where one hops another
 PINK, GREEN, BLUE, SAND, GREY = "#f6c9c4", "#c9e3c4", "#c4d3f0", "#efe3c0", "#eeeeee"
-R_OP = 0.24                     # radius of an element-wise operation circle
-HOP = 0.15                      # radius of the bridge where a line hops over another
+R_OP = 0.24  # radius of an element-wise operation circle
+HOP = 0.15  # radius of the bridge where a line hops over another
 LW = 1.6
 
 
@@ -67,16 +68,36 @@ def wire(ax, points, src=None, dst=None, head=True, hops=(), zorder=2):
     if dst is not None:
         pts[-1] = _trim(pts[-1], pts[-2], dst)
     body = pts[:-1] if head else pts
-    for (x0, y0), (x1, y1) in zip(body[:-1], body[1:]):
+    for (x0, y0), (x1, y1) in zip(body[:-1], body[1:], strict=True):
         ax.plot([x0, x1], [y0, y1], color=INK, lw=LW, solid_capstyle="round", zorder=zorder)
     if head:
-        ax.annotate("", xy=pts[-1], xytext=pts[-2], zorder=zorder,
-                    arrowprops=dict(arrowstyle="-|>,head_length=0.5,head_width=0.25", color=INK,
-                                    lw=LW, shrinkA=0, shrinkB=0))
-    for x, y in hops:                       # only horizontal wires hop, over vertical ones
+        ax.annotate(
+            "",
+            xy=pts[-1],
+            xytext=pts[-2],
+            zorder=zorder,
+            arrowprops=dict(
+                arrowstyle="-|>,head_length=0.5,head_width=0.25",
+                color=INK,
+                lw=LW,
+                shrinkA=0,
+                shrinkB=0,
+            ),
+        )
+    for x, y in hops:  # only horizontal wires hop, over vertical ones
         ax.plot([x - HOP, x + HOP], [y, y], color=BACKGROUND, lw=LW + 3, zorder=zorder + 0.1)
-        ax.add_patch(Arc((x, y), 2 * HOP, 2 * HOP, theta1=0, theta2=180, color=INK, lw=LW,
-                         zorder=zorder + 0.2))
+        ax.add_patch(
+            Arc(
+                (x, y),
+                2 * HOP,
+                2 * HOP,
+                theta1=0,
+                theta2=180,
+                color=INK,
+                lw=LW,
+                zorder=zorder + 0.2,
+            )
+        )
 
 
 def dot(ax, x, y):
@@ -85,8 +106,18 @@ def dot(ax, x, y):
 
 
 def box(ax, x, y, text, color, hw=0.38, hh=0.28):
-    ax.add_patch(FancyBboxPatch((x - hw, y - hh), 2 * hw, 2 * hh, boxstyle="round,pad=0.04",
-                                fc=color, ec=INK, lw=1.2, zorder=3))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - hw, y - hh),
+            2 * hw,
+            2 * hh,
+            boxstyle="round,pad=0.04",
+            fc=color,
+            ec=INK,
+            lw=1.2,
+            zorder=3,
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", zorder=4)
     return Node(x, y, hw + 0.04, hh + 0.04)
 
@@ -112,14 +143,24 @@ def canvas():
     ax.set_ylim(-0.9, 5.6)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.add_patch(FancyBboxPatch((0.6, 0.2), 8.8, 4.6, boxstyle="round,pad=0.1",
-                                fc=BACKGROUND, ec="#8090b0", lw=1.5, zorder=0))
+    ax.add_patch(
+        FancyBboxPatch(
+            (0.6, 0.2),
+            8.8,
+            4.6,
+            boxstyle="round,pad=0.1",
+            fc=BACKGROUND,
+            ec="#8090b0",
+            lw=1.5,
+            zorder=0,
+        )
+    )
     return fig, ax
 
 
 def lstm():
     fig, ax = canvas()
-    top, bus, gy = 4.1, 0.9, 1.9    # cell-state line, joined [h_{t-1}, x_t] line, gate row
+    top, bus, gy = 4.1, 0.9, 1.9  # cell-state line, joined [h_{t-1}, x_t] line, gate row
     # cell state: c_{t-1} -> x f_t -> + i_t*c~_t -> c_t
     forget = op(ax, 2.2, top, r"$\times$")
     add = op(ax, 4.6, top, r"$+$")
@@ -168,7 +209,7 @@ def lstm():
 
 def gru():
     fig, ax = canvas()
-    top, bus, gy, xin = 4.1, 0.9, 1.9, 0.4   # state line, joined [h, x] line, gate row, x_t only
+    top, bus, gy, xin = 4.1, 0.9, 1.9, 0.4  # state line, joined [h, x] line, gate row, x_t only
     # state line: h_{t-1} -> x z_t -> + (1-z_t)*h~_t -> h_t   (Keras: h_t = z*h_{t-1} + (1-z)*h~_t)
     keep = op(ax, 6.4, top, r"$\times$")
     add = op(ax, 8.2, top, r"$+$")

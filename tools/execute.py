@@ -12,6 +12,7 @@ Notebooks whose code reads the clock (they report seconds) run one at a time, al
 machine; the others do not report times, so they run two at a time, after the timed ones. In
 quick mode (nothing is written, nothing reported) every notebook runs two at a time.
 """
+
 import argparse
 import os
 import re
@@ -22,7 +23,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 from nbclient import NotebookClient
-
 from notebooks import ROOT, code_hash, code_sources, read, twin_pairs
 
 
@@ -31,19 +31,20 @@ def is_fresh(nb):
 
 
 def execute(nb, quick):
-    env_before = os.environ.get("BOOK_QUICK")
-    os.environ.pop("BOOK_QUICK", None)
+    """Runs the notebook in a kernel of its own, in a scratch folder (checkpoints stay out of
+    the tree); BOOK_QUICK=1 in the kernel's environment only in quick mode."""
+    env = {key: value for key, value in os.environ.items() if key != "BOOK_QUICK"}
     if quick:
-        os.environ["BOOK_QUICK"] = "1"
-    try:
-        with tempfile.TemporaryDirectory(prefix="book-run-") as workdir:
-            client = NotebookClient(nb, timeout=None, kernel_name="python3", record_timing=False,
-                                    resources={"metadata": {"path": workdir}})
-            client.execute()
-    finally:
-        os.environ.pop("BOOK_QUICK", None)
-        if env_before is not None:
-            os.environ["BOOK_QUICK"] = env_before
+        env["BOOK_QUICK"] = "1"
+    with tempfile.TemporaryDirectory(prefix="book-run-") as workdir:
+        client = NotebookClient(
+            nb,
+            timeout=None,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": workdir}},
+        )
+        client.execute(env=env)
     return nb
 
 
@@ -51,7 +52,7 @@ def copy_outputs(source, target):
     """Give target (the twin) the code-cell outputs of the executed source notebook."""
     src_cells = [c for c in source.cells if c.cell_type == "code"]
     dst_cells = [c for c in target.cells if c.cell_type == "code"]
-    for src, dst in zip(src_cells, dst_cells):
+    for src, dst in zip(src_cells, dst_cells, strict=True):
         dst.outputs = src.outputs
         dst.execution_count = src.execution_count
     target.metadata["book"] = dict(source.metadata["book"])
@@ -69,16 +70,22 @@ def run_pair(ko, en, quick):
     """Executes the English twin and writes its outputs into both; returns what it did."""
     label = en.relative_to(ROOT).as_posix().replace("/en/", "/{ko,en}/")
     nb_en = read(en)
-    start = time.time()
-    nb_en.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    start = time.monotonic()
+    nb_en.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     execute(nb_en, quick)
-    seconds = time.time() - start
+    seconds = time.monotonic() - start
     if quick:
         return f"{label}: ran in quick mode in {seconds:.0f} s (outputs not written)"
     nb_en.metadata["book"] = {"code_sha256": code_hash(nb_en), "seconds": round(seconds)}
     now_ko, now_en = read(ko), read(en)  # the files as they are now: prose may have changed
     if not code_sources(now_ko) == code_sources(now_en) == code_sources(nb_en):
-        raise RuntimeError(f"{label}: code edited during the run; outputs not written, run it again")
+        raise RuntimeError(
+            f"{label}: code edited during the run; outputs not written, run it again"
+        )
     for target in (now_en, now_ko):
         copy_outputs(nb_en, target)
         nbformat.write(target, ko if target is now_ko else en)
@@ -87,16 +94,26 @@ def run_pair(ko, en, quick):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*",
-                        help="notebooks to run: a name (02_lstm_gru_imdb) or folder/name (solutions/02_lstm_gru_imdb); default all")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        help="notebooks to run: a name (02_lstm_gru_imdb) or folder/name (solutions/02_lstm_gru_imdb); default all",
+    )
     parser.add_argument("--force", action="store_true", help="run even if outputs are fresh")
-    parser.add_argument("--quick", action="store_true", help="quick mode (BOOK_QUICK=1); outputs are not written")
+    parser.add_argument(
+        "--quick", action="store_true", help="quick mode (BOOK_QUICK=1); outputs are not written"
+    )
     args = parser.parse_args()
 
-    pairs = [(ko, en) for ko, en in twin_pairs()
-             if not args.names or {ko.stem, f"{ko.parent.parent.name}/{ko.stem}"} & set(args.names)]
+    pairs = [
+        (ko, en)
+        for ko, en in twin_pairs()
+        if not args.names or {ko.stem, f"{ko.parent.parent.name}/{ko.stem}"} & set(args.names)
+    ]
     if args.names and not pairs:
-        sys.exit(f"no notebook named {args.names}; the names are the files' stems, e.g. 02_lstm_gru_imdb")
+        sys.exit(
+            f"no notebook named {args.names}; the names are the files' stems, e.g. 02_lstm_gru_imdb"
+        )
     timed, untimed = [], []
     for ko, en in pairs:
         label = en.relative_to(ROOT).as_posix().replace("/en/", "/{ko,en}/")
@@ -110,7 +127,7 @@ def main():
             print(f"{label}: outputs are fresh, skipped")
             continue
         (timed if reads_the_clock(nb_en) and not args.quick else untimed).append((ko, en))
-    start = time.time()
+    start = time.monotonic()
     for ko, en in timed:
         print(run_pair(ko, en, args.quick), flush=True)
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -118,7 +135,7 @@ def main():
         for run in runs:
             print(run.result(), flush=True)  # a notebook's error ends the run here
     if len(timed) + len(untimed) > 1:
-        print(f"{len(timed) + len(untimed)} pairs in {time.time() - start:.0f} s", flush=True)
+        print(f"{len(timed) + len(untimed)} pairs in {time.monotonic() - start:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,34 @@ also holds every prefix of a word that ends in or before Hangul: 상태를 is in
 particle from a query word of three or more characters (상태를 -> 상태), which only widens
 the search, since every prefix is in the index.
 """
+
 import re
 
 from sphinx.search import SearchLanguage
 
 HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-PARTICLES = ("으로", "에서", "에게", "까지", "부터", "처럼", "보다", "은", "는", "이", "가",
-             "을", "를", "의", "에", "와", "과", "도", "로", "만")
+PARTICLES = (
+    "으로",
+    "에서",
+    "에게",
+    "까지",
+    "부터",
+    "처럼",
+    "보다",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "와",
+    "과",
+    "도",
+    "로",
+    "만",
+)
 
 
 class SearchKorean(SearchLanguage):
@@ -28,14 +49,17 @@ var Stemmer = function() {
     return word.length >= 3 ? word.replace(particle, "") : word;
   };
 };
-""" % "|".join(PARTICLES)
+""" % "|".join(PARTICLES)  # noqa: UP031 (braces of the JavaScript)
 
     def split(self, text):
         words = []
         for word in super().split(text):
             words.append(word)
-            words += [word[:end] for end in range(1, len(word))
-                      if HANGUL.match(word[end - 1]) or HANGUL.match(word[end])]
+            words += [
+                word[:end]
+                for end in range(1, len(word))
+                if HANGUL.match(word[end - 1]) or HANGUL.match(word[end])
+            ]
         return words
 
 

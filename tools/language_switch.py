@@ -23,6 +23,7 @@ languages; the captions are not). A plot without a caption is a build warning. T
 of an identical inline script is dropped (Sphinx 7.4 emits sphinx-thebe's THEBE_JS_URL twice,
 which the browser reports as a redeclaration error).
 """
+
 import html
 import json
 import posixpath
@@ -73,8 +74,11 @@ def source_title(srcdir, docname, lang):
         if path.exists():
             text = path.read_text(encoding="utf-8")
             if suffix == ".ipynb":
-                text = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"]
-                                 if cell["cell_type"] == "markdown")
+                text = "\n".join(
+                    "".join(cell["source"])
+                    for cell in json.loads(text)["cells"]
+                    if cell["cell_type"] == "markdown"
+                )
             match = re.search(r"^# (.+)$", text, re.M)
             return match and smartquotes.smartyPants(match[1].replace("`", "").strip(), "qDe", lang)
     return None
@@ -82,8 +86,9 @@ def source_title(srcdir, docname, lang):
 
 def use_our_catalogs(app, config):
     """Compiles locale/<lang>/*.po and puts them before the themes' own catalogs."""
-    repo = CatalogRepository(app.srcdir, config.locale_dirs, config.language,
-                             config.source_encoding)
+    repo = CatalogRepository(
+        app.srcdir, config.locale_dirs, config.language, config.source_encoding
+    )
     for catalog in repo.catalogs:
         if catalog.is_outdated():
             catalog.write_mo(config.language)
@@ -113,9 +118,13 @@ def caption_alt_text(app, doctree, docname):
             for img in images:
                 img["alt"] = " ".join(CAPTION.sub("", text).split())
         else:
-            logger.warning("plot without a caption: start the paragraph after the cell "
-                           "with '그림:' or 'Figure:' (its text becomes the alt text)",
-                           location=cell, type="language_switch", subtype="caption")
+            logger.warning(
+                "plot without a caption: start the paragraph after the cell "
+                "with '그림:' or 'Figure:' (its text becomes the alt text)",
+                location=cell,
+                type="language_switch",
+                subtype="caption",
+            )
 
 
 def add_language(app, pagename, templatename, context, doctree):
@@ -137,8 +146,11 @@ def add_language(app, pagename, templatename, context, doctree):
         return  # the PDF (singlehtml) links to neither book
     other = OTHER[lang]
     site_root = "../" * (pagename.count("/") + BOOKS[lang].count("/"))
-    context["other_book"] = {"href": f"{site_root}{BOOKS[other]}{LANDING[other]}.html",
-                             "lang": other, "label": EDITIONS[other]}
+    context["other_book"] = {
+        "href": f"{site_root}{BOOKS[other]}{LANDING[other]}.html",
+        "lang": other,
+        "label": EDITIONS[other],
+    }
     twin = twin_of(pagename, lang)
     title = twin and source_title(app.srcdir, twin, other)
     if not title:
@@ -147,10 +159,12 @@ def add_language(app, pagename, templatename, context, doctree):
     self_href = html.escape(posixpath.basename(app.builder.get_target_uri(pagename)))
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" hreflang="{lang}" href="{self_href}" />'
-        f'\n<link rel="alternate" hreflang="{other}" href="{href}" />')
+        f'\n<link rel="alternate" hreflang="{other}" href="{href}" />'
+    )
     context["body"] = (
         f'<p class="language-switch"><a href="{href}" hreflang="{other}" lang="{other}">'
-        f'{LANGUAGES[other]}: {html.escape(title)}</a></p>\n' + context.get("body", ""))
+        f"{LANGUAGES[other]}: {html.escape(title)}</a></p>\n" + context.get("body", "")
+    )
 
 
 def setup(app):

@@ -1,4 +1,5 @@
 """What tools/ and tests/ both need to know about the book's notebooks: twins and code hashes."""
+
 import hashlib
 from pathlib import Path
 
