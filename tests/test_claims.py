@@ -9,8 +9,7 @@ date, in both languages. Code, math and version numbers are not results and are 
 import re
 
 import pytest
-from notebooks import ROOT, notebooks, read
-from test_outputs import output_text
+from notebooks import ROOT, notebooks, output_text, read
 
 CODE_BLOCK = re.compile(r"```.*?```", re.S)
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)

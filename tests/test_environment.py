@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from notebooks import ROOT
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parent.parent
 PYTHONS = ("3.11", "3.12", "3.13")
 # marker values of each platform, and the platform name uv resolves for
 PLATFORMS = {

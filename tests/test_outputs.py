@@ -3,24 +3,12 @@
 import re
 
 import pytest
-from notebooks import ROOT, code_hash, notebooks, read, twin_pairs
+from notebooks import ROOT, code_hash, notebooks, output_text, read, twin_pairs
 
 NOTEBOOKS = notebooks()
 ids = [p.relative_to(ROOT).as_posix() for p in NOTEBOOKS]
 MACHINE_PATH = re.compile(r"(/home/|/root/|/tmp/|/Users/|/work/|site-packages|[A-Z]:\\\\)")
 WARNING = re.compile(r"\b\w*Warning\b|\bWARNING\b")
-
-
-def output_text(output):
-    if output.output_type == "stream":
-        return output.text
-    if output.output_type == "error":
-        return "\n".join([output.ename, output.evalue] + output.traceback)
-    return "\n".join(
-        v if isinstance(v, str) else ""
-        for k, v in output.get("data", {}).items()
-        if k.startswith("text/")
-    )
 
 
 def code_cells(path):

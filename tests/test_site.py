@@ -42,11 +42,12 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-from notebooks import toc_entries
+from build_site import BUILD, HTML
+from build_site import PDFS as PDF
+from language_switch import BOOKS as FOLDER
+from language_switch import LANDING, OTHER, PAGE, twin_of
+from notebooks import ROOT, toc_entries
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
-HTML = BUILD / "html"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,13 +68,7 @@ HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 HANGUL_FONT = re.compile(r"Nanum|Apple SD Gothic|Malgun|Noto Sans (CJK|Mono CJK )?KR", re.I)
 SCREENSHOTS = {"ko/chapters/ko/02_lstm_gru_imdb", "en/chapters/en/02_lstm_gru_imdb"}
 
-# the site's layout: where each book lives, its landing page, its PDF
-FOLDER = {"ko": "", "en": "en/"}
-LANDING = {"ko": toc_entries()[0], "en": "intro_en"}
-PDF = {"ko": "lstm-gru-ko.pdf", "en": "lstm-gru-en.pdf"}
-OTHER = {"ko": "en", "en": "ko"}
 SWITCH_LABEL = {"ko": "한국어", "en": "English"}
-LANGUAGE_PAGE = re.compile(r"^(.+)/(ko|en)/([^/]+)$")
 
 # English words a Korean page may show: proper names, keys, file types
 ALLOWED_LATIN = {
@@ -99,9 +94,7 @@ SEARCHES = {"ko": ["상태", "게이트", "드롭아웃", "임베딩", "게이�
 
 def book_pages(lang):
     """The book's pages in reading order: its landing page, then the toc's pages in its folder."""
-    pages = [
-        entry for entry in toc_entries()[1:] if (m := LANGUAGE_PAGE.match(entry)) and m[2] == lang
-    ]
+    pages = [entry for entry in toc_entries()[1:] if (m := PAGE.match(entry)) and m[2] == lang]
     return [LANDING[lang]] + pages
 
 
@@ -110,11 +103,8 @@ PAGES = [
 ]
 
 
-def twin_of(lang, docname):
-    if docname == LANDING[lang]:
-        return LANDING[OTHER[lang]]
-    match = LANGUAGE_PAGE.match(docname)
-    return f"{match[1]}/{OTHER[lang]}/{match[3]}" if match else None
+def test_the_korean_landing_page_is_the_root_of_the_toc():
+    assert toc_entries()[0] == LANDING["ko"]
 
 
 def url_of(base, lang, docname):
@@ -495,7 +485,7 @@ def check_page(visit, lang, docname, axe_source, report):
 
     # the language switch leads to the twin (whose own test checks its switch back), under the
     # twin's own title
-    twin = twin_of(lang, docname)
+    twin = twin_of(docname, lang)
     links = page.locator(".language-switch a")
     assert links.count() == (1 if twin else 0), "no language switch at the top of the article"
     if twin:

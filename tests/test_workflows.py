@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from notebooks import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted(
     p for p in (ROOT / ".github" / "workflows").glob("*") if p.suffix in (".yml", ".yaml")
 )

@@ -19,6 +19,19 @@ def code_sources(nb):
     return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
 
+def output_text(output):
+    """The text a reader sees of one output: a stream, an error with its traceback, or text/*."""
+    if output.output_type == "stream":
+        return output.text
+    if output.output_type == "error":
+        return "\n".join([output.ename, output.evalue] + output.traceback)
+    return "\n".join(
+        v if isinstance(v, str) else ""
+        for k, v in output.get("data", {}).items()
+        if k.startswith("text/")
+    )
+
+
 def code_hash(nb):
     """sha256 of the code cells; recorded at execution time, compared by the tests."""
     digest = hashlib.sha256()
