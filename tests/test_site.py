@@ -357,6 +357,23 @@ WIDER_THAN_ITS_BOX = """() => {
 }"""
 
 
+# The page's width, and the elements that make it wider than the screen (those inside a box
+# that scrolls or clips them do not)
+WIDER_THAN_THE_SCREEN = """() => {
+    const wide = [];
+    for (const el of document.querySelectorAll("body *")) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.right <= innerWidth + 1) continue;
+        let inside = false;
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement)
+            if (getComputedStyle(up).overflowX !== "visible") { inside = true; break; }
+        if (!inside) wide.push(`${el.tagName.toLowerCase()}.${el.className}: ${Math.round(box.right)} px`
+                               + ` ${(el.textContent || "").trim().slice(0, 40)}`);
+    }
+    return {width: document.documentElement.scrollWidth, wide: wide.slice(0, 6)};
+}"""
+
+
 def foreign_strings(strings, lang):
     """The strings not in `lang` ("[title] ..." is the value of an attribute)."""
     values = {s: re.sub(r"^\[[a-z-]+\] ", "", s) for s in strings}
@@ -482,6 +499,12 @@ def check_page(visit, lang, docname, axe_source, report):
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1280, "height": 900})
     assert not cut, "cut at the printed page's margin:\n" + "\n".join(cut)
+
+    # phones (WCAG 2.2, 1.4.10 reflow): at 320 CSS pixels the page does not scroll sideways
+    page.set_viewport_size({"width": 320, "height": 640})
+    phone = page.evaluate(WIDER_THAN_THE_SCREEN)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert phone["width"] <= 320, f"{phone['width']} px wide at 320 px: {phone['wide']}"
 
     # the language switch leads to the twin (whose own test checks its switch back), under the
     # twin's own title
