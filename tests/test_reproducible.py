@@ -1,22 +1,13 @@
 """Running a chapter twice on the same machine gives the same outputs and training histories;
 chapter 02's XLA-compiled training gives the same weights twice."""
 
-import configparser
 import os
-import re
 import subprocess
 import sys
 
-from notebooks import ROOT, read
+from notebooks import ROOT, read, sanitizers
 
 NOTEBOOK = ROOT / "chapters" / "en" / "01_keras_layers.ipynb"
-
-
-def sanitizers():
-    """The regexes nbval uses (tests/sanitize.cfg): timings and addresses may differ."""
-    config = configparser.ConfigParser()
-    config.read(ROOT / "tests" / "sanitize.cfg")
-    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
 
 
 def run_once():

@@ -24,6 +24,7 @@ wait for it); the page tests then spread over the workers, one page each.
 Screenshots go to _build/screenshots/, numbers to _build/site_report.json.
 """
 
+import datetime
 import fcntl
 import functools
 import html
@@ -46,7 +47,7 @@ from build_site import BUILD, HTML
 from build_site import PDFS as PDF
 from language_switch import BOOKS as FOLDER
 from language_switch import LANDING, OTHER, PAGE, twin_of
-from notebooks import ROOT, toc_entries
+from notebooks import ROOT, read, toc_entries
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -525,6 +526,16 @@ def check_page(visit, lang, docname, axe_source, report):
             page.wait_for_url(url_of(visit.base, OTHER[lang], twin))
             visit.settle()
             assert page.evaluate("document.documentElement.lang") == OTHER[lang]
+
+    # a notebook page says when and on what its outputs were produced (tools/run_facts.py)
+    source = ROOT / f"{docname}.ipynb"
+    facts = page.locator(".run-facts")
+    assert facts.count() == (1 if source.exists() else 0), "no line saying when the outputs ran"
+    if source.exists():
+        ran, text = read(source).metadata["book"]["ran"], facts.inner_text()
+        for fact in (f"Keras {ran['keras']}", f"TensorFlow {ran['tensorflow']}", ran["cpu"]):
+            assert fact in text, f"{fact!r} not in {text!r}"
+        assert str(datetime.date.fromisoformat(ran["date"]).year) in text
 
     assert not visit.problems, "\n".join(visit.problems)
 

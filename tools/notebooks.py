@@ -1,6 +1,8 @@
 """What tools/ and tests/ both need to know about the book's notebooks: twins and code hashes."""
 
+import configparser
 import hashlib
+import re
 from pathlib import Path
 
 import nbformat
@@ -30,6 +32,14 @@ def output_text(output):
         for k, v in output.get("data", {}).items()
         if k.startswith("text/")
     )
+
+
+def sanitizers():
+    """The regexes nbval applies before comparing outputs (tests/sanitize.cfg): timings and
+    memory addresses may differ from run to run."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "tests" / "sanitize.cfg")
+    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
 
 
 def code_hash(nb):
