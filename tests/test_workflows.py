@@ -23,7 +23,7 @@ ACTIONLINT = Path(
 
 
 def test_the_workflows_exist():
-    assert {path.name for path in WORKFLOWS} >= {"ci.yml", "pages.yml", "links.yml"}
+    assert {path.name for path in WORKFLOWS} >= {"ci.yml", "pages.yml", "links.yml", "canary.yml"}
 
 
 def test_actionlint():
@@ -105,3 +105,19 @@ def test_weekly_link_check_opens_an_issue_and_dependabot_updates_the_actions():
     )
     dependabot = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
     assert {u["package-ecosystem"] for u in dependabot["updates"]} >= {"github-actions"}
+
+
+def test_weekly_canary_runs_the_notebooks_on_nightly_keras_and_in_colabs_image():
+    canary, triggers = workflow("canary.yml")
+    assert triggers["schedule"], "the canary is not scheduled"
+    job = canary["jobs"]["canary"]
+    runs = {entry["name"]: entry for entry in job["strategy"]["matrix"]["include"]}
+    assert runs["nightly"]["run"] == "make canary"
+    assert runs["colab"]["image"].startswith("us-docker.pkg.dev/colab-images/public/runtime")
+    assert "execute.py --twice" in runs["colab"]["run"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "keras-nightly" in makefile and "tf-nightly" in makefile
+    assert any(
+        step.get("uses", "").startswith("peter-evans/create-issue-from-file@")
+        for step in job["steps"]
+    )
