@@ -79,13 +79,31 @@ $(AXE):
 # outputs, which tests/ checks); only cells tagged nbval-check-output are compared. Three pytest
 # workers on two cores (some tests wait on the network, the browser or a subprocess): each
 # notebook and each test file is one unit of work, the site's pages one each (tests/conftest.py)
+PYTEST := BOOK_QUICK=1 $(BIN)/python -m pytest -n 3 --dist loadscope --no-loadscope-reorder --durations=10
+COLAB_RUN = $(if $(PYTHON313),cd tools && ../$(COLAB)/bin/python execute.py --twice,@echo "SKIPPED: Colab's runtime (requirements-colab.txt) needs Python 3.13, and none was found")
+
 test: $(STAMP) $(ACTIONLINT) $(AXE) $(OLDEST_STAMP) $(if $(PYTHON313),$(COLAB_STAMP))
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	BOOK_QUICK=1 $(BIN)/python -m pytest -n 3 --dist loadscope --no-loadscope-reorder --durations=10 tests chapters/en solutions/en
+	$(PYTEST) tests chapters/en solutions/en
 	BOOK_QUICK=1 KERAS_BACKEND=jax $(BIN)/python -m pytest chapters/en/02_lstm_gru_imdb.ipynb
 	cd tools && ../$(OLDEST)/bin/python execute.py --quick
-	$(if $(PYTHON313),cd tools && ../$(COLAB)/bin/python execute.py --twice,@echo "SKIPPED: Colab's runtime (requirements-colab.txt) needs Python 3.13, and none was found")
+	$(COLAB_RUN)
+
+# the same parts one by one, for CI jobs that run side by side (.github/workflows/ci.yml)
+.PHONY: test-tests test-notebooks test-jax test-oldest test-colab
+test-tests: $(STAMP) $(ACTIONLINT) $(AXE)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PYTEST) tests
+test-notebooks: $(STAMP)
+	$(PYTEST) chapters/en solutions/en
+test-jax: $(STAMP)
+	BOOK_QUICK=1 KERAS_BACKEND=jax $(BIN)/python -m pytest chapters/en/02_lstm_gru_imdb.ipynb
+test-oldest: $(OLDEST_STAMP)
+	cd tools && ../$(OLDEST)/bin/python execute.py --quick
+test-colab: $(if $(PYTHON313),$(COLAB_STAMP))
+	$(COLAB_RUN)
 
 execute: $(STAMP)
 	cd tools && ../$(BIN)/python execute.py $(if $(FORCE),--force) $(NOTEBOOKS)

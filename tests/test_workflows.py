@@ -4,6 +4,7 @@ build checks syntax, expressions, action inputs and runner labels; it cannot run
 `run:` scripts."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,7 +90,7 @@ def test_pages_publish_only_a_commit_on_which_ci_passed():
 def test_ci_runs_the_same_entry_point_as_every_other_ci():
     ci, _ = workflow("ci.yml")
     runs = [step.get("run", "") for job in ci["jobs"].values() for step in job["steps"]]
-    assert "bash .ci/run" in runs
+    assert "bash .ci/run ${{ matrix.part }}" in runs  # each job its part of make test
     assert not any("make test" in run or "apt-get" in run for run in runs), (
         "repeats .ci/run's steps"
     )
@@ -121,3 +122,13 @@ def test_weekly_canary_runs_the_notebooks_on_nightly_keras_and_in_colabs_image()
         step.get("uses", "").startswith("peter-evans/create-issue-from-file@")
         for step in job["steps"]
     )
+
+
+def test_ci_runs_every_part_of_make_test_side_by_side():
+    ci, _ = workflow("ci.yml")
+    parts = set(ci["jobs"]["test"]["strategy"]["matrix"]["part"])
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^test-(\w+):", makefile, re.M))
+    assert parts == targets, f"jobs {sorted(parts)}, Makefile parts {sorted(targets)}"
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'make "test-$part"' in run and "make test\n" in run

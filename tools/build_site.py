@@ -130,11 +130,9 @@ def build_books(options=(), builder="html"):
     with ThreadPoolExecutor() as pool:
         results = dict(zip(BOOKS, pool.map(build, BOOKS), strict=True))
     for lang, result in results.items():
-        print(
-            f"--- the {lang} book ({builder}) -> _build/{lang}/{builder}/\n{result.stdout}"
-            f"{result.stderr}",
-            flush=True,
-        )
+        # jupyter-book ends with "The HTML pages are in _build/<lang>/html.": not the site
+        log = re.sub(r"(?m)^.*The HTML pages are in .*\n?", "", result.stdout)
+        print(f"--- the {lang} book ({builder}) -> _build/{lang}/{builder}/\n{log}{result.stderr}")
     failed = [lang for lang, result in results.items() if result.returncode]
     if failed:
         sys.exit(f"failed to build: {', '.join(failed)}")
@@ -150,6 +148,11 @@ def main():
         sys.exit(build_book(args.lang, args.all, args.builder))
     build_books(["--all"] if args.all else [])
     put_together()
+    print(
+        f"The site is in {HTML.relative_to(ROOT)}/ (the Korean book at its root, the English one "
+        f"under en/): open {HTML / 'index.html'} in a browser, or serve it with "
+        f"`python -m http.server -d {HTML.relative_to(ROOT)}` and open http://localhost:8000/."
+    )
 
 
 if __name__ == "__main__":
