@@ -19,7 +19,7 @@ VERSION = re.compile(
     r"(?:Keras|TensorFlow|Python|JAX|jax|NumPy|Colab|Sphinx|Jupyter Book)\s*\(?\s*\d+(?:\.\d+)+"
     r"(?:\s*(?:to|and|or|–|-|~|부터)\s*\d+(?:\.\d+)+)*"
 )  # Keras 3.10 to 3.15
-RESULT = re.compile(r"(?<![\w.])-?\d+\.\d{2,}(?![\w.])")  # 0.784, 0.0135, 7.37
+RESULT = re.compile(r"(?<![A-Za-z0-9_.])-?\d+\.\d{2,}(?![A-Za-z0-9_.])")  # 0.784, 2.53초, 7.37
 PRINTED = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
@@ -81,6 +81,7 @@ def test_the_check_catches_a_changed_number():
     assert not is_printed("0.785", printed) and not is_printed("5.17", printed)
     text = "LSTM 0.784 (`dropout=0.25`), $0.125$, Keras (3.10 to 3.15), [x](a/1.25.html), 7.37 s"
     assert RESULT.findall(prose(text)) == ["0.784", "7.37"]
+    assert RESULT.findall(prose("에포크당 2.53초, 검증 손실 0.4472보다")) == ["2.53", "0.4472"]
 
 
 PLACEHOLDER = re.compile(

@@ -128,3 +128,25 @@ def test_a_cache_that_cannot_be_written_names_the_folder_and_the_way_out(tmp_pat
     assert f"Cannot write to {cache}" in message
     assert "set KERAS_HOME to a folder you can write" in message
     assert left_in(cache) == []
+
+
+@needs_archive
+def test_a_full_disk_names_the_folder_and_the_way_out(tmp_path):
+    disk = tmp_path / "disk"  # a file system with room for the archive and 1 MB more
+    disk.mkdir()
+    size = ARCHIVE.stat().st_size + 2**20
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        cache = disk / "datasets"
+        cache.mkdir()
+        shutil.copy(ARCHIVE, cache)
+        message = data_cell_error(disk)
+        assert f"Cannot write to {cache}" in message and "No space left on device" in message
+        assert "set KERAS_HOME to a folder you can write" in message
+        assert left_in(cache) == [ARCHIVE.name]  # the half-extracted reviews are gone
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

@@ -31,6 +31,7 @@ import html
 import http.server
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -731,6 +732,27 @@ def test_internal_links_resolve(pdfs, report):
     report["links_checked"], report["html_files"] = checked, len(files)
     assert files and checked
     assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+@pytest.mark.parametrize("lang", list(FOLDER))
+def test_status_page_lists_every_notebook_with_its_run(lang, site):
+    """Each book's status page has a row per notebook of the book, linked, with the date and the
+    versions its metadata records, and the three sets CI runs them on."""
+    page = site / FOLDER[lang] / "about" / lang / "status.html"
+    html_text = page.read_text(encoding="utf-8")
+    notebooks = [d for d in book_pages(lang) if (ROOT / f"{d}.ipynb").exists()]
+    assert notebooks
+    for docname in notebooks:
+        ran = read(ROOT / f"{docname}.ipynb").metadata["book"]["ran"]
+        href = posixpath.relpath(f"{docname}.html", f"about/{lang}")
+        row = re.search(
+            rf'<tr[^>]*>(?:(?!</tr>).)*href="{re.escape(href)}".*?</tr>', html_text, re.S
+        )
+        assert row, f"no row linking {href}"
+        for fact in (ran["date"], ran["keras"], ran["tensorflow"]):
+            assert fact in row[0], f"{docname}: {fact} not in its row"
+    for requirements in ("requirements.txt", "requirements-oldest.txt", "requirements-colab.txt"):
+        assert requirements in html_text
 
 
 # --- the PDFs ---------------------------------------------------------------------------------

@@ -226,6 +226,21 @@ def final_consonant(number):
     return DIGIT_FINAL[digits[-1]], digits[-1] in RIEUL
 
 
+def opening(text, end):
+    """Where the parenthesis closing at `end` opens; None if it does not."""
+    depth, start = 1, end
+    while start > 0 and depth:
+        start -= 1
+        depth += {")": 1, "(": -1}.get(text[start], 0)
+    return start if depth == 0 else None
+
+
+def gloss_of_korean(text, end):
+    """Whether the parenthesis closing at `end` opens right after a Korean syllable."""
+    start = opening(text, end)
+    return bool(start) and "가" <= text[start - 1] <= "힣"
+
+
 def particles_after_numbers(path):
     """The particle after a number follows its Sino-Korean reading: LSTM(64)가, LSTM(128)은, Dense(1)로."""
     problems = []
@@ -233,8 +248,8 @@ def particles_after_numbers(path):
         text = prose(markdown, keep_code_text=True)
         for m in NUMBER_PARTICLE.finditer(text):
             reading = final_consonant(m.group(1))
-            if reading is None:
-                continue
+            if reading is None or (m.group(2) and gloss_of_korean(text, m.end(2) - 1)):
+                continue  # 논문(Cho 등, 2014)은: the particle goes with 논문 (the names check)
             batchim, rieul = reading
             particle = m.group(3)
             consonant_form = {v: k for k, v in PAIRS.items()}.get(particle, particle)
@@ -250,6 +265,125 @@ def particles_after_numbers(path):
     return problems
 
 
+# --- particles after English names, code and math ------------------------------------------
+
+# the letters' Korean names end in a consonant only for L (엘), M (엠), N (엔) and R (알)
+LETTER_FINAL = {"l": (True, True), "m": (True, False), "n": (True, False), "r": (True, True)}
+# names read as words, not letter by letter, and words the spelling rules below would misread:
+# their last syllable's (final consonant, it is ㄹ)
+READINGS = {
+    "jax": (False, False),  # 잭스
+    "flop": (True, False),  # 플롭
+    "flops": (False, False),  # 플롭스
+    "numpy": (False, False),  # 넘파이
+    "colab": (True, False),  # 코랩
+    "adam": (True, False),  # 아담
+    "rmsprop": (True, False),  # 알엠에스프롭
+    "jit": (True, False),  # 짓
+    "shape": (False, False),  # 셰이프
+    "tanh": None,  # 탠에이치 or 하이퍼볼릭 탄젠트: either reading
+    "imdb": (False, False),  # 아이엠디비
+    "home": (True, False),  # KERAS_HOME: 케라스 홈
+    "gflop": (True, False),  # 기가플롭
+    "true": (False, False),  # 트루
+    "none": (True, False),  # 논
+}
+NAME_PARTICLE = re.compile(
+    r"(\$[^$\n]+\$|(?<![\w$])[A-Za-z][\w.]*(?:\(\))?)(으로|이|가|을|를|은|는|과|와|로)(?![가-힣])"
+)
+
+
+def name_reading(token):
+    """(final consonant, it is ㄹ) of the name, code or math read aloud; None where unsure."""
+    if token.startswith("$"):
+        tail = re.sub(r"[\s{}^_]+$", "", token.strip("$").rstrip("}) "))
+        last = re.search(r"(?:\\[A-Za-z]+|[A-Za-z0-9])$", tail)
+        if not last or last[0].startswith("\\") or last[0].isdigit():
+            return None  # \rVert, digits: the number check reads those
+        return LETTER_FINAL.get(last[0].lower(), (False, False))
+    word = re.split(r"[_.]", token.removesuffix("()"))[-1]
+    if not word or word[-1].isdigit():
+        return None  # the number check reads model2, LSTM(64)
+    if word.lower() in READINGS:
+        return READINGS[word.lower()]
+    if len(word) == 1 or (word.isupper() and word.isalpha()):  # read letter by letter: LSTM, h
+        return LETTER_FINAL.get(word[-1].lower(), (False, False))
+    lower = word.lower()
+    if lower.endswith(("m", "n", "ng")):
+        return True, False  # ㅁ, ㄴ, ㅇ: 시스템, 파이썬, 스트링
+    if lower.endswith("l"):
+        return True, True  # 모델, 커널
+    if lower.endswith(("a", "i", "o", "u", "y", "s", "x", "z", "ce", "se", "sh", "ch", "f", "r")):
+        return False, False  # 데이터, 케라스, 레이어
+    return None  # -e, -p, -t, -k, -d, -g...: depends on the vowel before
+
+
+def expected_particle(particle, batchim, rieul):
+    """The form of `particle` (이 or 가, 으로 or 로, ...) after a syllable with or without a final
+    consonant (ㄹ takes 로)."""
+    consonant_form = {v: k for k, v in PAIRS.items()}.get(particle, particle)
+    if consonant_form == "으로":
+        return "로" if (not batchim or rieul) else "으로"
+    return consonant_form if batchim else PAIRS[consonant_form]
+
+
+AFTER_PARENTHESIS = re.compile(r"\)(으로|이|가|을|를|은|는|과|와|로)(?![가-힣])")
+
+
+def reading_before_parenthesis(text, end):
+    """The reading that decides the particle after a parenthesis closing at `end`: that of the
+    word before a gloss (순전파(forward pass)를, LSTM(Long Short-Term Memory)은), that of the last
+    argument of a call (LSTM(8, go_backwards=True)는); None for a number (LSTM(64)가: the
+    number check's) or where unsure."""
+    start = opening(text, end)
+    if not start:
+        return None
+    before, inside = text[:start], text[start + 1 : end]
+    if re.search(r"\d\s*$", inside):
+        return None
+    if "가" <= before[-1] <= "힣":  # a gloss: 순전파(forward pass)
+        final = (ord(before[-1]) - ord("가")) % 28
+        return final != 0, final == 8  # 8: ㄹ
+    if re.search("[가-힣]", inside):  # a Korean gloss: keras_lstm(같은 가중치, ...)과
+        word = re.search(r"[A-Za-z][\w.]*$", before)
+    elif re.search(r"[=,]", inside):  # a call, read with its arguments: Embedding(mask_zero=True)가
+        word = re.search(r"[A-Za-z][\w.]*$", inside)
+    elif " " in inside:  # a gloss: LSTM(Long Short-Term Memory)은
+        word = re.search(r"[A-Za-z][\w.]*$", before)
+    else:  # tanh(activation): either
+        return None
+    return name_reading(word[0]) if word else None
+
+
+def particles_after_names(path):
+    """The particle after an English name, code or math follows its English reading:
+    `LSTM`은, `GRU`는, `Dense`를, `model`을, $h_t$가, 순전파(forward pass)를; c(t-1)이 is the
+    number check's."""
+    problems = []
+    for where, markdown in units(path):
+        text = prose(markdown, keep_code_text=True, keep_math=True)
+        for m in NAME_PARTICLE.finditer(text):
+            reading = name_reading(m.group(1))
+            if reading is None:
+                continue
+            particle = m.group(2)
+            expected = expected_particle(particle, *reading)
+            if particle != expected:
+                place, context = located(where, text, m.start())
+                problems.append(
+                    f"{place}: '{m.group()}' (write '{m.group(1)}{expected}'): …{context}…"
+                )
+        for m in AFTER_PARENTHESIS.finditer(text):
+            reading = reading_before_parenthesis(text, m.start())
+            if reading is None:
+                continue
+            particle, expected = m.group(1), expected_particle(m.group(1), *reading)
+            if particle != expected:
+                place, context = located(where, text, m.start())
+                problems.append(f"{place}: '{m.group()}' (write '){expected}'): …{context}…")
+    return problems
+
+
 CHECKS = [
     rejected_variants,
     gate_names_glossed,
@@ -257,8 +391,13 @@ CHECKS = [
     number_unit_spacing,
     layer_spacing,
     particles_after_numbers,
+    particles_after_names,
 ]
-KOREAN_PAGES = [p for p in notebooks() if p.parent.name == "ko"] + [ROOT / "intro.md"]
+KOREAN_PAGES = (
+    [p for p in notebooks() if p.parent.name == "ko"]
+    + [ROOT / "intro.md"]
+    + sorted((ROOT / "about" / "ko").glob("*.md"))
+)
 
 
 def page_id(path):
@@ -296,6 +435,9 @@ def test_the_checks_can_fail(tmp_path):
         "*그림: 잡음 섞인 사인파.*",
         "모델마다 2 에포크, 창은 10 타임스텝이고 `Dense`층 위에 쌓습니다.",
         "위층 `LSTM(64)`이 `LSTM(32)`을 받고, Dense(1)으로 끝납니다. LSTM(128)은 괜찮습니다.",
+        "`LSTM`를 쓰고 $h_t$이 나오며 `Dense`을 붙입니다. `GRU`는, $c_t$가, `model`을 괜찮습니다.",
+        "순전파(forward pass)을 하고, LSTM(Long Short-Term Memory)은 괜찮습니다.",
+        "`Embedding(mask_zero=True)`이 마스크를 만듭니다.",
     ]
     path = tmp_path / "planted.ipynb"
     nbformat.write(
@@ -307,6 +449,13 @@ def test_the_checks_can_fail(tmp_path):
     assert not any("first '입력 게이트'" in p for p in found["gate_names_glossed"])
     assert len(found["captions"]) == 2  # italic, and a noun phrase instead of a sentence
     assert len(found["number_unit_spacing"]) == 2 and len(found["layer_spacing"]) == 1
+    assert sorted(p.split("'")[1] for p in found["particles_after_names"]) == [
+        "$h_t$이",
+        ")을",
+        ")이",
+        "Dense을",
+        "LSTM를",
+    ]
     assert sorted(p.split("'")[1] for p in found["particles_after_numbers"]) == [
         "1)으로",
         "32)을",

@@ -3,21 +3,34 @@
 tools/execute.py records each full run in the notebook's metadata (`book.ran`: date, Python,
 TensorFlow, Keras, backend, processor, cores; `book.seconds`); this extension puts that in one
 line under the page's title (<p class="run-facts">), with the other sets CI runs the notebook on
-(requirements-oldest.txt, requirements-colab.txt), in the page's language.
+(requirements-oldest.txt, requirements-colab.txt), in the page's language. The directive
+`{run-status}` is the table of every notebook of the page's book with the same facts (each
+book's status page, about/<lang>/status.md).
 """
 
 import datetime
 import html
 import json
+import posixpath
 import re
 from pathlib import Path
+
+from docutils import nodes
+from language_switch import PAGE, source_title
+from notebooks import toc_entries
+from sphinx.util.docutils import SphinxDirective
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN = re.compile(r"^(tensorflow|keras)(?:-cpu)?==([\w.]+)", re.M)
 
 
 def pins(requirements):
-    return dict(PIN.findall((ROOT / requirements).read_text(encoding="utf-8")))
+    """{"tensorflow": ..., "keras": ..., "python": ...} of a requirements file; Python from
+    its comment ("Python 3.13"), where it names one."""
+    text = (ROOT / requirements).read_text(encoding="utf-8")
+    found = dict(PIN.findall(text))
+    python = re.search(r"^#.*\bPython (3\.\d+)", text, re.M)
+    return found | ({"python": python[1]} if python else {})
 
 
 def facts(ran, seconds, lang):
@@ -33,14 +46,14 @@ def facts(ran, seconds, lang):
             f"({minutes}분)해 얻었습니다: {versions}({backend} 백엔드), {ran['cpu']} "
             f"{ran['cores']}코어. CI는 바뀐 내용이 있을 때마다 이 노트북을 빠른 모드로 "
             f"TensorFlow {oldest['tensorflow']}와 Keras {oldest['keras']}, 그리고 Colab의 "
-            f"런타임(Python 3.13, TensorFlow {colab['tensorflow']}, Keras {colab['keras']})에서도 "
+            f"런타임(Python {colab['python']}, TensorFlow {colab['tensorflow']}, Keras {colab['keras']})에서도 "
             "실행합니다."
         )
     return (
         f"Outputs of a full run of this notebook on {day:%d %B %Y} ({minutes} min): {versions} "
         f"({backend} backend), {ran['cores']} cores of an {ran['cpu']}. On every change CI also "
         f"runs it in quick mode on TensorFlow {oldest['tensorflow']} with Keras {oldest['keras']} "
-        f"and on Colab's runtime (Python 3.13, TensorFlow {colab['tensorflow']}, "
+        f"and on Colab's runtime (Python {colab['python']}, TensorFlow {colab['tensorflow']}, "
         f"Keras {colab['keras']})."
     )
 
@@ -56,6 +69,100 @@ def add_run_facts(app, pagename, templatename, context, doctree):
     context["body"] = context["body"].replace("</h1>", f'</h1>\n<p class="run-facts">{line}</p>', 1)
 
 
+HEADERS = {
+    "ko": [
+        "노트북",
+        "실행한 날",
+        "걸린 시간",
+        "Python",
+        "TensorFlow",
+        "Keras",
+        "백엔드",
+        "프로세서",
+    ],
+    "en": ["notebook", "run on", "took", "Python", "TensorFlow", "Keras", "backend", "processor"],
+}
+
+
+SET_HEADERS = {
+    "ko": ["CI의 환경", "설치 목록", "TensorFlow", "Keras", "실행 방식"],
+    "en": ["CI set", "requirements", "TensorFlow", "Keras", "how"],
+}
+SETS = {
+    "ko": [
+        ("이 책이 고정한 버전", "requirements.txt", "nbval, 빠른 모드(2장은 JAX에서도)"),
+        ("지원하는 가장 오래된 버전", "requirements-oldest.txt", "빠른 모드"),
+        ("Colab의 기본 런타임", "requirements-colab.txt", "빠른 모드, 한 커널에서 두 번"),
+    ],
+    "en": [
+        ("the book's pins", "requirements.txt", "nbval, quick mode (chapter 2 on JAX too)"),
+        ("the oldest supported", "requirements-oldest.txt", "quick mode"),
+        ("Colab's default runtime", "requirements-colab.txt", "quick mode, twice in one kernel"),
+    ],
+}
+
+
+class RunStatus(SphinxDirective):
+    """A table of the book's notebooks (those of _toc.yml in the page's language) and their runs."""
+
+    def run(self):
+        lang = self.config.language
+        here = posixpath.dirname(self.env.docname)
+        rows = [HEADERS[lang]]
+        for docname in toc_entries():
+            match = PAGE.match(docname)
+            source = Path(self.env.srcdir) / f"{docname}.ipynb"
+            if not match or match["lang"] != lang or not source.exists():
+                continue
+            self.env.note_dependency(str(source))
+            book = json.loads(source.read_text(encoding="utf-8"))["metadata"]["book"]
+            ran = book["ran"]
+            link = nodes.reference(
+                "",
+                source_title(self.env.srcdir, docname, lang),
+                refuri=posixpath.relpath(f"{docname}.html", here),
+            )
+            minutes = max(1, round(book["seconds"] / 60))
+            rows.append(
+                [
+                    link,
+                    ran["date"],
+                    f"{minutes}분" if lang == "ko" else f"{minutes} min",
+                    ran["python"],
+                    ran["tensorflow"],
+                    ran["keras"],
+                    ran["backend"],
+                    f"{ran['cpu']}, {ran['cores']}" + ("코어" if lang == "ko" else " cores"),
+                ]
+            )
+        sets = [SET_HEADERS[lang]]
+        for name, requirements, how in SETS[lang]:
+            found = pins(requirements)
+            sets.append([name, requirements, found["tensorflow"], found["keras"], how])
+        return [table(rows), table(sets)]
+
+
+def table(rows):
+    """A docutils table: the first row is the header; a cell is text or a node."""
+    group = nodes.tgroup(cols=len(rows[0]))
+    group += [nodes.colspec(colwidth=1) for _ in rows[0]]
+
+    def row(cells):
+        line = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += nodes.paragraph(
+                "", "", cell if isinstance(cell, nodes.Node) else nodes.Text(cell)
+            )
+            line += entry
+        return line
+
+    group += nodes.thead("", row(rows[0]))
+    group += nodes.tbody("", *(row(r) for r in rows[1:]))
+    return nodes.table("", group, classes=["run-status"])
+
+
 def setup(app):
+    app.add_directive("run-status", RunStatus)
     app.connect("html-page-context", add_run_facts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
