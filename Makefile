@@ -8,8 +8,8 @@
 # make share     write tools/shared_code.py's functions over their copies in the notebooks
 # make figures   redraw the cell diagrams in chapters/images/
 # make bench     measure build, test and training costs on this machine
-# make canary    every notebook twice in one kernel, quick mode, on tomorrow's TensorFlow and Keras
-#                (tf-nightly, keras-nightly; .github/workflows/canary.yml runs it weekly)
+# make canary    every notebook twice in one kernel, quick mode, on the pins with keras-nightly
+#                (NIGHTLY=tf: and tf-nightly); .github/workflows/canary.yml runs it weekly
 
 PYTHON ?= python3
 VENV := .venv
@@ -117,12 +117,15 @@ figures: $(STAMP)
 bench: $(STAMP)
 	cd tools && ../$(BIN)/python bench.py
 
-# nightly builds, installed afresh each time (keras-nightly replaces the keras that tf-nightly brings)
+# the pins with tomorrow's Keras (keras-nightly replaces keras); NIGHTLY=tf also puts tf-nightly in
+# place of TensorFlow. Installed afresh each time.
 CANARY := .venv-canary
 canary:
 	rm -rf $(CANARY) && $(PYTHON) -m venv $(CANARY)
 	$(CANARY)/bin/pip install --quiet --upgrade pip
-	$(CANARY)/bin/pip install --quiet --pre tf-nightly jax -r requirements-canary.txt
+	$(CANARY)/bin/pip install --quiet -r requirements.txt
+	$(if $(filter tf,$(NIGHTLY)),$(CANARY)/bin/pip uninstall --quiet --yes tensorflow tensorflow-cpu)
+	$(if $(filter tf,$(NIGHTLY)),$(CANARY)/bin/pip install --quiet --pre tf-nightly)
 	$(CANARY)/bin/pip uninstall --quiet --yes keras
 	$(CANARY)/bin/pip install --quiet --pre keras-nightly
 	$(CANARY)/bin/python -c "import keras, tensorflow as tf; print('canary: Keras', keras.__version__, '| TensorFlow', tf.__version__)"

@@ -113,7 +113,8 @@ def test_weekly_canary_runs_the_notebooks_on_nightly_keras_and_in_colabs_image()
     assert triggers["schedule"], "the canary is not scheduled"
     job = canary["jobs"]["canary"]
     runs = {entry["name"]: entry for entry in job["strategy"]["matrix"]["include"]}
-    assert runs["nightly"]["run"] == "make canary"
+    assert runs["keras-nightly"]["run"] == "make canary"
+    assert runs["tf-nightly"]["run"] == "make canary NIGHTLY=tf"
     assert runs["colab"]["image"].startswith("us-docker.pkg.dev/colab-images/public/runtime")
     assert "execute.py --twice" in runs["colab"]["run"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
