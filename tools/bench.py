@@ -22,7 +22,7 @@ import sys
 import time
 
 import numpy as np
-from notebooks import ROOT, code_sources, notebooks, read, twin_pairs
+from notebooks import ROOT, notebooks, read, twin_pairs
 
 BIN = ROOT / ".venv" / "bin"
 CHAPTER = ROOT / "chapters" / "en" / "02_lstm_gru_imdb.ipynb"
@@ -113,17 +113,16 @@ def bench_nbval():
 
 
 def chapter_namespace():
-    """Run the chapter's own set-up, data and model cells (no training) and time the data part."""
+    """Run the chapter's cells tagged bench-setup (set-up, data, the models built but not
+    trained) and time the data part."""
     namespace, data_seconds = {}, 0.0
-    for source in code_sources(read(CHAPTER)):
-        if "runs = {" in source:
-            break
-        if ".fit(" in source or "plot_loss(" in source or "if QUICK:" in source:
+    for cell in read(CHAPTER).cells:
+        if cell.cell_type != "code" or "bench-setup" not in cell.metadata.get("tags", []):
             continue
         start = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):  # the chapter's own prints
-            exec(compile(source, str(CHAPTER), "exec"), namespace)
-        if "keras.Sequential()" not in source:
+            exec(compile(cell.source, str(CHAPTER), "exec"), namespace)
+        if "keras.Sequential(" not in cell.source:
             data_seconds += time.perf_counter() - start
     return namespace, data_seconds
 
