@@ -115,14 +115,16 @@ class RunStatus(SphinxDirective):
             if not match or match["lang"] != lang or not source.exists():
                 continue
             self.env.note_dependency(str(source))
-            book = json.loads(source.read_text(encoding="utf-8"))["metadata"]["book"]
-            ran = book["ran"]
+            book = json.loads(source.read_text(encoding="utf-8"))["metadata"].get("book", {})
             link = nodes.reference(
                 "",
                 source_title(self.env.srcdir, docname, lang),
                 refuri=posixpath.relpath(f"{docname}.html", here),
             )
-            minutes = max(1, round(book["seconds"] / 60))
+            if "ran" not in book:  # outputs from before execute.py recorded its runs
+                rows.append([link] + ["?"] * (len(rows[0]) - 1))
+                continue
+            ran, minutes = book["ran"], max(1, round(book["seconds"] / 60))
             rows.append(
                 [
                     link,
