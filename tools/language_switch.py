@@ -15,7 +15,9 @@ The interface strings come from locale/<lang>/LC_MESSAGES/: Sphinx compiles and 
 sphinx.po (Sphinx's and pydata-sphinx-theme's strings, and the book's own); this extension
 compiles booktheme.po and puts it in place of sphinx-book-theme's Korean catalog, a machine
 translation ("Launch" as "시작하다"). sphinx-copybutton has no catalog: _static/copybutton_ko.js
-gives it Korean messages.
+gives it Korean messages. sphinx-togglebutton writes its hints in English before the language is
+known and its button label always in English: the Korean book gets its hints from here and its
+label from _static/togglebutton_ko.js.
 
 Each plot in a cell output gets the alt text of its caption: the paragraph right after the cell
 that starts with "그림:" or "Figure:" (code cells, and so plot outputs, are shared by both
@@ -100,6 +102,15 @@ def use_our_catalogs(app, config):
 def add_korean_copy_button(app):
     if app.config.language == "ko":  # sphinx-copybutton has no Korean messages
         app.add_js_file("copybutton_ko.js")
+        app.add_js_file("togglebutton_ko.js")  # sphinx-togglebutton's aria-label
+
+
+def translate_toggle_hints(app, config):
+    """sphinx-togglebutton computes its hints in English when it is set up, before the book's
+    language is known: give the Korean book the words of its own Korean catalog."""
+    if config.language == "ko":
+        config.togglebutton_hint = "표시하려면 클릭"
+        config.togglebutton_hint_hide = "숨기려면 클릭"
 
 
 def caption_alt_text(app, doctree, docname):
@@ -169,6 +180,7 @@ def add_language(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("config-inited", use_our_catalogs)
+    app.connect("config-inited", translate_toggle_hints, priority=400)  # before togglebutton's
     app.connect("builder-inited", add_korean_copy_button)
     app.connect("doctree-resolved", caption_alt_text)
     app.connect("html-page-context", add_language)

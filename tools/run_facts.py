@@ -45,12 +45,12 @@ def facts(ran, seconds, lang):
             f"이 페이지의 출력은 {day.year}년 {day.month}월 {day.day}일에 노트북 전체를 실행"
             f"({minutes}분)해 얻었습니다: {versions}({backend} 백엔드), {ran['cpu']} "
             f"{ran['cores']}코어. CI는 바뀐 내용이 있을 때마다 이 노트북을 빠른 모드로 "
-            f"TensorFlow {oldest['tensorflow']}와 Keras {oldest['keras']}, 그리고 Colab의 "
+            f"TensorFlow {oldest['tensorflow']}·Keras {oldest['keras']} 조합과 Colab의 "
             f"런타임(Python {colab['python']}, TensorFlow {colab['tensorflow']}, Keras {colab['keras']})에서도 "
             "실행합니다."
         )
     return (
-        f"Outputs of a full run of this notebook on {day:%d %B %Y} ({minutes} min): {versions} "
+        f"Outputs of a full run of this notebook on {day.day} {day:%B %Y} ({minutes} min): {versions} "
         f"({backend} backend), {ran['cores']} cores of an {ran['cpu']}. On every change CI also "
         f"runs it in quick mode on TensorFlow {oldest['tensorflow']} with Keras {oldest['keras']} "
         f"and on Colab's runtime (Python {colab['python']}, TensorFlow {colab['tensorflow']}, "
