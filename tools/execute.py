@@ -66,8 +66,9 @@ def run_twice(nb):
     nb.cells = cells + copy.deepcopy(cells)
     execute(nb, quick=True)
     # TensorFlow counts tf.function retracings over the kernel's life, so a second run may add
-    # its warning about them to a cell: noise, not a different result
-    rules = sanitizers() + [(RETRACING, "")]
+    # its warning about them to a cell, and Python shows a warning once per place in the code,
+    # so a second run may lack one: noise, not a different result
+    rules = sanitizers() + [(RETRACING, ""), (PYTHON_WARNING, "")]
 
     def shown(cell):
         text = "".join(output_text(o) for o in cell.outputs)
@@ -132,6 +133,7 @@ CPP_LOG = re.compile(
     r"^.*(absl::InitializeLog|Compiled cluster using XLA|^[IWEF]\d{4} [\d:.]+ +\d+ \S+\.cc:\d+\]).*$",
     re.M,
 )
+PYTHON_WARNING = re.compile(r"^\S+\.py:\d+: \w*Warning: .*\n(?:  .*\n)?", re.M)
 RETRACING = re.compile(r"^WARNING:tensorflow:.*triggered tf\.function retracing.*\n?", re.M)
 CLOCK = re.compile(r"\btime\.(perf_counter|monotonic|time)\b|\btimeit\b")
 
