@@ -107,10 +107,13 @@ def add_korean_copy_button(app):
 
 def translate_toggle_hints(app, config):
     """sphinx-togglebutton computes its hints in English when it is set up, before the book's
-    language is known: give the Korean book the words of its own Korean catalog."""
+    language is known, and MyST-NB has no Korean prompts: give the Korean book Korean words."""
     if config.language == "ko":
         config.togglebutton_hint = "표시하려면 클릭"
         config.togglebutton_hint_hide = "숨기려면 클릭"
+        # MyST-NB's prompts on cells tagged hide-input or hide-output ("Show code cell source")
+        config.nb_code_prompt_show = "접힌 셀 펼치기"
+        config.nb_code_prompt_hide = "셀 접기"
 
 
 def caption_alt_text(app, doctree, docname):
