@@ -6,7 +6,9 @@ so each keeps its own copy of the functions it uses. This file is where they are
 of both languages, and tests/test_shared_code.py fails when a copy is not the current source.
 A name the notebooks define in a string (chapter 06's worker script) is copied there as well.
 The functions use the notebooks' imports and, a few of them, names a notebook defines before
-calling them (`backend`, `tf`, `KINDS`, `task_data`, `TASK_EPOCHS`, `max_diffs`).
+calling them (`backend`, `tf`, `KINDS`, `task_data`, `TASK_EPOCHS`, `max_diffs`; chapter 07's
+`characters`, `index`, `OTHER`, `VOCAB`, `BATCH`, `LENGTH`, `UNITS`, `EPOCHS`, `x_train`, `y_train`,
+`x_val`, `y_val`, `LETTERS`, `START`, `END`).
 """
 
 import errno
@@ -19,7 +21,9 @@ import time
 import zlib
 
 import keras
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
 
 # ---- IMDB reviews: chapters 02, 05, 06 and solutions 02, 06
 
@@ -461,3 +465,171 @@ def marked_step_profile(model, x, y, band=10):
     near = (np.arange(x.shape[1])[::-1] < band) & (x[:, :, 1] == 0)  # unmarked steps, last 10
     noise = np.median(norms[near]) / profile[0]
     return (bands, profile), noise
+
+
+# ---- the character model and the encoder-decoder: chapter 07 and solutions 07
+
+
+def encode(text):
+    return np.array([index.get(char, 0) for char in text], dtype="int32")
+
+
+def decode(ids):
+    return "".join(characters[i - 1] if 0 < i <= len(characters) else OTHER for i in ids)
+
+
+def streams(ids, batch=BATCH, length=LENGTH):
+    """Cut ids into `batch` long streams and each stream into chunks of `length`.
+
+    Row k * batch + i of x is chunk k of stream i, so batch k holds chunk k of every stream
+    and the next batch goes on where this one ended. y is x shifted by one character.
+    """
+    chunks = (len(ids) - 1) // (batch * length)
+    n = batch * chunks * length
+    x = ids[:n].reshape(batch, chunks, length).transpose(1, 0, 2).reshape(-1, length)
+    y = ids[1 : n + 1].reshape(batch, chunks, length).transpose(1, 0, 2).reshape(-1, length)
+    return x, y
+
+
+def char_model(batch_size, stateful, kind="LSTM", units=UNITS):
+    """Characters in, one logit per possible next character out, at every step."""
+    return keras.Sequential(
+        [
+            keras.Input(batch_shape=(batch_size, None), dtype="int32"),
+            keras.layers.Embedding(VOCAB, 32),
+            getattr(keras.layers, kind)(units, return_sequences=True, stateful=stateful),
+            keras.layers.Dense(VOCAB),  # logits: the softmax is in the loss
+        ]
+    )
+
+
+def train_char_model(model, epochs=EPOCHS):
+    """Train on the streams in order, one epoch at a time; bits per character after each."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3, global_clipnorm=1.0),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        jit_compile=True,
+    )
+    curve = []
+    for epoch in range(epochs):
+        if model.layers[1].stateful:
+            model.layers[1].reset_states()  # every stream starts again from its beginning
+        history = model.fit(x_train, y_train, batch_size=BATCH, epochs=1, shuffle=False, verbose=0)
+        train_bits = history.history["loss"][0] / np.log(2)
+        validation_bits = char_bits(model, x_val, y_val, carry=True).mean()
+        curve.append((train_bits, validation_bits))
+        print(
+            f"epoch {epoch + 1}: training {train_bits:.3f}, validation {validation_bits:.3f} bits per character"
+        )
+    return np.array(curve)
+
+
+def char_bits(trained, x, y, carry):
+    """Bits spent on every character of the streams x -> y, shape (chunks, length).
+
+    carry=True: a stateful copy of the model carries the state from each chunk to the next
+    chunk of the same stream; carry=False: every chunk starts from a zero state.
+    """
+    copy = char_model(
+        BATCH, stateful=carry, kind=type(trained.layers[1]).__name__, units=trained.layers[1].units
+    )
+    copy.set_weights(trained.get_weights())
+    logits = copy.predict(x, batch_size=BATCH, verbose=0).astype("float64")
+    logits -= logits.max(axis=-1, keepdims=True)
+    log_p = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+    return -np.take_along_axis(log_p, y[..., None], axis=-1)[..., 0] / np.log(2)
+
+
+def sample(logits, temperature, rng):
+    """One character id drawn from softmax(logits / temperature)."""
+    z = np.asarray(logits, dtype="float64") / temperature
+    p = np.exp(z - z.max())
+    return int(rng.choice(len(p), p=p / p.sum()))
+
+
+def write_stateful(trained, prompt, n, temperature, seed=0):
+    """The same with a stateful copy: the layer keeps its state between calls itself."""
+    stateful, rng = char_model(1, stateful=True), np.random.default_rng(seed)
+    stateful.set_weights(trained.get_weights())
+    stateful.layers[1].reset_states()  # a new text starts from a zero state
+    ids, written = encode(prompt)[None], []
+    for _ in range(n):
+        logits = stateful.predict_on_batch(ids)
+        written.append(sample(logits[0, -1], temperature, rng))
+        ids = np.array([[written[-1]]], dtype="int32")
+    return prompt + decode(written)
+
+
+def text_features(text):
+    """Things a reader can name, for every character: the value after reading it."""
+    features = collections.defaultdict(list)
+    quotes = depth = since_space = since_stop = 0
+    for position, char in enumerate(text):
+        if text.startswith("\n\n", position):  # a new review starts after the empty line
+            quotes = depth = 0
+        quotes ^= char == '"'
+        depth = max(depth + (char == "(") - (char == ")"), 0)
+        since_space = 0 if not char.isalpha() else since_space + 1
+        since_stop = 0 if char in ".!?\n" else since_stop + 1
+        features["inside quotes"].append(quotes)
+        features["inside parentheses"].append(depth > 0)
+        features["letters into the word"].append(since_space)
+        features["characters into the sentence"].append(since_stop)
+        features["is a space"].append(char == " ")
+        features["is a capital letter"].append(char.isupper())
+    return {name: np.array(values, dtype="float64") for name, values in features.items()}
+
+
+def show_unit(text, values, title, width=72):
+    """The text, one box per character, coloured by values: red above their median, blue below."""
+    values = values - np.median(values)
+    limit = np.percentile(np.abs(values), 98) or 1.0
+    rows = (len(text) + width - 1) // width
+    fig, ax = plt.subplots(figsize=(width * 0.125, rows * 0.26 + 0.4))
+    for i, char in enumerate(text):
+        row, column = divmod(i, width)
+        color = plt.cm.coolwarm(0.5 + 0.5 * np.clip(values[i] / limit, -1, 1))
+        ax.add_patch(Rectangle((column, -row - 1), 1, 1, color=color, linewidth=0))
+        shown = "\N{DOWNWARDS ARROW WITH CORNER LEFTWARDS}" if char == "\n" else char
+        ax.text(
+            column + 0.5,
+            -row - 0.5,
+            shown,
+            ha="center",
+            va="center",
+            family="monospace",
+            fontsize=9,
+        )
+    ax.set_xlim(0, width)
+    ax.set_ylim(-rows, 0)
+    ax.axis("off")
+    ax.set_title(title, fontsize=10, loc="left")
+    plt.show()
+
+
+def reversal_task(n, rng, shortest=SHORTEST, longest=LONGEST):
+    """Random strings of letters and their reversals, as padded id arrays.
+
+    Returns encoder input, decoder input (START + reversal) and decoder target (reversal + END).
+    """
+    lengths = rng.integers(shortest, longest + 1, size=n)
+    source = np.zeros((n, longest), dtype="int32")
+    decoder_in = np.zeros((n, longest + 1), dtype="int32")
+    target = np.zeros((n, longest + 1), dtype="int32")
+    for row, length in enumerate(lengths):
+        letters = rng.integers(1, 27, size=length)
+        source[row, :length] = letters
+        decoder_in[row, : length + 1] = [START, *letters[::-1]]
+        target[row, : length + 1] = [*letters[::-1], END]
+    return source, decoder_in, target
+
+
+def spell(ids):
+    """The letters of ids, up to the first END."""
+    letters = []
+    for i in ids:
+        if i == END:
+            break
+        if 0 < i < START:
+            letters.append(LETTERS[i - 1])
+    return "".join(letters)
