@@ -528,7 +528,8 @@ def char_bits(trained, x, y, carry):
     """Bits spent on every character of the streams x -> y, shape (chunks, length).
 
     carry=True: a stateful copy of the model carries the state from each chunk to the next
-    chunk of the same stream; carry=False: every chunk starts from a zero state.
+    chunk of the same stream, so x and y must be laid out by streams() with batch=BATCH;
+    carry=False: every chunk starts from a zero state.
     """
     copy = char_model(
         BATCH, stateful=carry, kind=type(trained.layers[1]).__name__, units=trained.layers[1].units
@@ -549,7 +550,9 @@ def sample(logits, temperature, rng):
 
 def write_stateful(trained, prompt, n, temperature, seed=0):
     """The same with a stateful copy: the layer keeps its state between calls itself."""
-    stateful, rng = char_model(1, stateful=True), np.random.default_rng(seed)
+    layer = trained.layers[1]  # the recurrent layer (the Input is not in model.layers)
+    stateful = char_model(1, stateful=True, kind=type(layer).__name__, units=layer.units)
+    rng = np.random.default_rng(seed)
     stateful.set_weights(trained.get_weights())
     stateful.layers[1].reset_states()  # a new text starts from a zero state
     ids, written = encode(prompt)[None], []
@@ -563,17 +566,17 @@ def write_stateful(trained, prompt, n, temperature, seed=0):
 def text_features(text):
     """Things a reader can name, for every character: the value after reading it."""
     features = collections.defaultdict(list)
-    quotes = depth = since_space = since_stop = 0
+    quotes = depth = letters_in_word = since_stop = 0
     for position, char in enumerate(text):
         if text.startswith("\n\n", position):  # a new review starts after the empty line
             quotes = depth = 0
-        quotes ^= char == '"'
+        quotes ^= char == '"'  # each double quote switches between outside (0) and inside (1)
         depth = max(depth + (char == "(") - (char == ")"), 0)
-        since_space = 0 if not char.isalpha() else since_space + 1
+        letters_in_word = letters_in_word + 1 if char.isalpha() else 0  # "didn't": two words
         since_stop = 0 if char in ".!?\n" else since_stop + 1
         features["inside quotes"].append(quotes)
         features["inside parentheses"].append(depth > 0)
-        features["letters into the word"].append(since_space)
+        features["letters into the word"].append(letters_in_word)
         features["characters into the sentence"].append(since_stop)
         features["is a space"].append(char == " ")
         features["is a capital letter"].append(char.isupper())
