@@ -181,10 +181,20 @@ def add_language(app, pagename, templatename, context, doctree):
     )
 
 
+def name_collapsed_cells_by_their_text(app, pagename, templatename, context, doctree):
+    """MyST-NB labels the summary of a collapsed cell (hide-input, hide-output) "Toggle hidden
+    content": English on Korean pages, and a name that differs from the visible prompt, which
+    screen readers announce instead of it. Without the label the visible prompt names it."""
+    context["body"] = context.get("body", "").replace(
+        '<summary aria-label="Toggle hidden content">', "<summary>"
+    )
+
+
 def setup(app):
     app.connect("config-inited", use_our_catalogs)
     app.connect("config-inited", translate_toggle_hints, priority=400)  # before togglebutton's
     app.connect("builder-inited", add_korean_copy_button)
     app.connect("doctree-resolved", caption_alt_text)
     app.connect("html-page-context", add_language)
+    app.connect("html-page-context", name_collapsed_cells_by_their_text)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
