@@ -8,7 +8,7 @@ A name the notebooks define in a string (chapter 06's worker script) is copied t
 The functions use the notebooks' imports and, a few of them, names a notebook defines before
 calling them (`backend`, `tf`, `KINDS`, `task_data`, `TASK_EPOCHS`, `max_diffs`; chapter 07's
 `characters`, `index`, `OTHER`, `VOCAB`, `BATCH`, `LENGTH`, `UNITS`, `EPOCHS`, `x_train`, `y_train`,
-`x_val`, `y_val`, `LETTERS`, `START`, `END`).
+`x_val`, `y_val`, `SEQ_UNITS`, `LETTERS`, `START`, `END`).
 """
 
 import errno
@@ -583,6 +583,14 @@ def text_features(text):
     return {name: np.array(values, dtype="float64") for name, values in features.items()}
 
 
+def correlations(cells, values, part):
+    """Correlation of every unit's cell state (cells: characters x units) with values, over
+    the characters of part."""
+    z_cells = (cells[part] - cells[part].mean(axis=0)) / (cells[part].std(axis=0) + 1e-12)
+    z = (values[part] - values[part].mean()) / (values[part].std() + 1e-12)
+    return z_cells.T @ z / len(z)
+
+
 def show_unit(text, values, title, width=72):
     """The text, one box per character, coloured by values: red above their median, blue below."""
     values = values - np.median(values)
@@ -636,3 +644,38 @@ def spell(ids):
         if 0 < i < START:
             letters.append(LETTERS[i - 1])
     return "".join(letters)
+
+
+def reversal_model(units=SEQ_UNITS):
+    """The encoder-decoder for training, and the encoder and one decoder step for writing."""
+    embed_source = keras.layers.Embedding(29, 32, mask_zero=True)
+    encoder_lstm = keras.layers.LSTM(units, return_state=True)
+    embed_target = keras.layers.Embedding(29, 32, mask_zero=True)
+    decoder_lstm = keras.layers.LSTM(units, return_sequences=True, return_state=True)
+    to_letters = keras.layers.Dense(29)
+
+    source_in = keras.Input(shape=(None,), dtype="int32")
+    _, h, c = encoder_lstm(embed_source(source_in))  # the whole string, summed up in (h, c)
+    target_in = keras.Input(shape=(None,), dtype="int32")
+    outputs, _, _ = decoder_lstm(embed_target(target_in), initial_state=[h, c])
+    training = keras.Model([source_in, target_in], to_letters(outputs))
+
+    # the same layer objects called again: the same weights, nothing to copy
+    encoder = keras.Model(source_in, [h, c])
+    h_in, c_in = keras.Input(shape=(units,)), keras.Input(shape=(units,))
+    step, h_out, c_out = decoder_lstm(embed_target(target_in), initial_state=[h_in, c_in])
+    decoder = keras.Model([target_in, h_in, c_in], [to_letters(step), h_out, c_out])
+    return training, encoder, decoder
+
+
+def reverse(encoder, decoder, source):
+    """Greedy decoding: feed each predicted letter back in, for as many steps as the longest
+    string needs (spell() reads the letters up to the first END)."""
+    h, c = encoder.predict_on_batch(source)
+    letter = np.full((len(source), 1), START, dtype="int32")
+    written = []
+    for _ in range(source.shape[1] + 1):
+        logits, h, c = decoder.predict_on_batch([letter, h, c])
+        letter = logits[:, -1].argmax(axis=-1)[:, None].astype("int32")
+        written.append(letter[:, 0])
+    return np.stack(written, axis=1)
