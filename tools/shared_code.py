@@ -6,7 +6,7 @@ so each keeps its own copy of the functions it uses. This file is where they are
 of both languages, and tests/test_shared_code.py fails when a copy is not the current source.
 A name the notebooks define in a string (chapter 06's worker script) is copied there as well.
 The functions use the notebooks' imports and, a few of them, names a notebook defines before
-calling them (`backend`, `tf`, `KINDS`, `task_data`, `TASK_EPOCHS`, `max_diffs`; chapter 07's
+calling them (`backend`, `tf`, `KINDS`, `task_data`, `TASK_EPOCHS`, `QUICK`, `max_diffs`; chapter 07's
 `characters`, `index`, `OTHER`, `VOCAB`, `BATCH`, `LENGTH`, `UNITS`, `EPOCHS`, `x_train`, `y_train`,
 `x_val`, `y_val`, `SEQ_UNITS`, `LETTERS`, `START`, `END`).
 """
@@ -450,6 +450,35 @@ def train_on_task(model, steps, clipnorm=1.0):
         callbacks=[StopWhenSolved()],
         verbose=0,
     )
+
+
+def run_task(kind, steps, seed, weights=None, clipnorm=1.0, **layer_options):
+    """One run: the seed fixes the initial weights (unless `weights` replaces them) and the batch order."""
+    keras.utils.set_random_seed(seed)
+    model = task_model(kind, steps, **layer_options)
+    if weights is not None:
+        model.set_weights(weights)
+    initial = model.get_weights()
+    start = time.perf_counter()
+    history = train_on_task(model, steps, clipnorm)
+    accuracy = history.history["val_accuracy"]
+    return {
+        "cell": kind,
+        "steps": steps,
+        "seed": seed,
+        "model": model,
+        "initial": initial,
+        "history": history,
+        "best val accuracy": max(accuracy),
+        "solved": max(accuracy) >= 0.99,
+        "epochs": len(accuracy),
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def task_seeds(steps):
+    """Seeds per length: 5, and 2 at 200 steps (the time budget); 1 in quick mode."""
+    return range(1) if QUICK else range(2 if steps >= 200 else 5)
 
 
 def marked_step_profile(model, x, y, band=10):
