@@ -689,7 +689,8 @@ def reversal_model(units=SEQ_UNITS):
     outputs, _, _ = decoder_lstm(embed_target(target_in), initial_state=[h, c])
     training = keras.Model([source_in, target_in], to_letters(outputs))
 
-    # the same layer objects called again: the same weights, nothing to copy
+    # the encoder is the front of the training graph; the decoder step calls the same layer
+    # objects again: the same weights, nothing to copy
     encoder = keras.Model(source_in, [h, c])
     h_in, c_in = keras.Input(shape=(units,)), keras.Input(shape=(units,))
     step, h_out, c_out = decoder_lstm(embed_target(target_in), initial_state=[h_in, c_in])
