@@ -287,6 +287,7 @@ READINGS = {
     "gflop": (True, False),  # 기가플롭
     "true": (False, False),  # 트루
     "none": (True, False),  # 논
+    "worker": (False, False),  # WORKER, the worker script: 워커
 }
 NAME_PARTICLE = re.compile(
     r"(\$[^$\n]+\$|(?<![\w$])[A-Za-z][\w.]*(?:\(\))?)(으로|이|가|을|를|은|는|과|와|로)(?![가-힣])"
