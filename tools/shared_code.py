@@ -8,7 +8,7 @@ A name the notebooks define in a string (chapter 06's worker script) is copied t
 The functions use the notebooks' imports and, a few of them, names a notebook defines before
 calling them (`backend`, `tf`, `KINDS`, `task_data`, `TASK_EPOCHS`, `QUICK`, `max_diffs`; chapter 07's
 `characters`, `index`, `OTHER`, `VOCAB`, `BATCH`, `LENGTH`, `UNITS`, `EPOCHS`, `x_train`, `y_train`,
-`x_val`, `y_val`, `SEQ_UNITS`, `LETTERS`, `START`, `END`).
+`x_val`, `y_val`, `SEQ_UNITS`, `LETTERS`, `START`, `END`, `features`, `half`, `passage`).
 """
 
 import errno
@@ -23,6 +23,7 @@ import zlib
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.patches import Rectangle
 
 # ---- IMDB reviews: chapters 02, 05, 06 and solutions 02, 06
@@ -284,22 +285,23 @@ def gru_forward(x, kernel, recurrent_kernel, bias, reset_after=True):
     W_z, W_r, W_h = np.split(kernel, 3, axis=1)
     U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=1)
     if reset_after:  # bias (2, 3u): row 0 goes with the input, row 1 with h_{t-1}
-        input_bias, recurrent_bias = bias
+        input_bias, recurrent_bias = bias  # a (2, 3u) array unpacks into its two rows
     else:  # bias (3u,): one bias per gate
         input_bias, recurrent_bias = bias, np.zeros_like(bias)
-    b_z, b_r, b_h = np.split(input_bias, 3)
-    b2_z, b2_r, b2_h = np.split(recurrent_bias, 3)  # b2_h is b'_h of chapter 2
+    # bx_*: row 0, added to x_t @ kernel; bh_*: row 1, added to h @ recurrent_kernel
+    bx_z, bx_r, bx_h = np.split(input_bias, 3)
+    bh_z, bh_r, bh_h = np.split(recurrent_bias, 3)  # bh_h is b'_h of chapter 2
 
     h = np.zeros((batch, units))
     trace = {name: [] for name in ("z", "r", "h")}
     for t in range(steps):
         x_t = x[:, t, :]
-        z = sigmoid(x_t @ W_z + b_z + h @ U_z + b2_z)  # update gate
-        r = sigmoid(x_t @ W_r + b_r + h @ U_r + b2_r)  # reset gate
+        z = sigmoid(x_t @ W_z + bx_z + h @ U_z + bh_z)  # update gate
+        r = sigmoid(x_t @ W_r + bx_r + h @ U_r + bh_r)  # reset gate
         if reset_after:
-            h_tilde = np.tanh(x_t @ W_h + b_h + r * (h @ U_h + b2_h))
+            h_tilde = np.tanh(x_t @ W_h + bx_h + r * (h @ U_h + bh_h))
         else:
-            h_tilde = np.tanh(x_t @ W_h + (r * h) @ U_h + b_h)
+            h_tilde = np.tanh(x_t @ W_h + (r * h) @ U_h + bx_h)
         h = z * h + (1 - z) * h_tilde
         for name, value in zip(("z", "r", "h"), (z, r, h), strict=True):
             trace[name].append(value)
@@ -396,6 +398,19 @@ def gate_summary(layer, x):
         name = "f_t" if isinstance(layer, keras.layers.LSTM) else "z_t"
         return f"{name}: mean {values.mean():.2f}, top unit {values.mean(axis=(0, 1)).max():.2f}"
     return f"tanh': mean {values.mean():.2f}, |U| {np.linalg.norm(layer.get_weights()[1], 2):.2f}"
+
+
+def ratio_table(curves, summaries):
+    """Gradient norm at a few distances from the end, relative to the end, and the per-step factor."""
+    rows = []
+    for (kind, stage), (distance, norms) in curves.items():
+        row = {"cell": kind, "stage": stage}
+        for d in (10, len(norms) // 2 * (distance[1] - distance[0]), distance[-1]):
+            row[f"{d} back"] = norms[np.searchsorted(distance, d)] / norms[0]
+        row["per-step factor"] = per_step_factor(distance, norms)
+        row["what sets it"] = summaries[kind, stage]
+        rows.append(row)
+    return pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:.2g}")
 
 
 def make_task(n, steps, rng):
@@ -618,6 +633,14 @@ def correlations(cells, values, part):
     z_cells = (cells[part] - cells[part].mean(axis=0)) / (cells[part].std(axis=0) + 1e-12)
     z = (values[part] - values[part].mean()) / (values[part].std() + 1e-12)
     return z_cells.T @ z / len(z)
+
+
+def window_around(feature, size=432):
+    """A stretch of the passage's second half where the feature switches on, with text before it."""
+    onsets = np.flatnonzero(np.diff(features[feature][half:]) > 0) + half
+    onset = int(onsets[0]) if len(onsets) else half
+    start = max(half, min(onset - 72, len(passage) - size))
+    return slice(start, start + size)
 
 
 def show_unit(text, values, title, width=72):
