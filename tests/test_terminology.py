@@ -288,6 +288,7 @@ READINGS = {
     "true": (False, False),  # 트루
     "none": (True, False),  # 논
     "worker": (False, False),  # WORKER, the worker script: 워커
+    "rng": (False, False),  # the random generator, letter by letter: 알엔지
 }
 NAME_PARTICLE = re.compile(
     r"(\$[^$\n]+\$|(?<![\w$])[A-Za-z][\w.]*(?:\(\))?)(으로|이|가|을|를|은|는|과|와|로)(?![가-힣])"
