@@ -90,6 +90,7 @@ ALLOWED_LATIN = {
     "keras",
     "simplernn",
     "numpy",
+    "tensorflow",
 }
 # Korean queries of issue 12 (and one with a particle attached), English ones
 SEARCHES = {"ko": ["상태", "게이트", "드롭아웃", "임베딩", "게이트를"], "en": ["state", "gate"]}
