@@ -21,14 +21,15 @@ VERSION = re.compile(
     r"(?:\s*(?:to|and|or|–|-|~|부터)\s*\d+(?:\.\d+)+)*"
 )  # Keras 3.10 to 3.15
 RESULT = re.compile(r"(?<![A-Za-z0-9_.])-?\d+\.\d{2,}(?![A-Za-z0-9_.])")  # 0.784, 2.53초, 7.37
-PRINTED = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+# a minus is a sign unless a digit comes right before it: "0.510-0.516" is a range of two positives
+PRINTED = re.compile(r"(?:(?<![\d.])-)?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def prose(cell_source):
     """The sentences of a markdown cell, without code, math, link targets and version numbers."""
     for pattern in (CODE_BLOCK, MATH, CODE_SPAN, LINK_TARGET, VERSION):
         cell_source = pattern.sub(" ", cell_source)
-    return cell_source
+    return cell_source.replace("\u2212", "-")  # the typeset minus sign, −0.95, is a minus too
 
 
 def reported_numbers(nb):
@@ -86,6 +87,9 @@ def test_the_check_catches_a_changed_number():
     text = "LSTM 0.784 (`dropout=0.25`), $0.125$, Keras (3.10 to 3.15), [x](a/1.25.html), 7.37 s"
     assert RESULT.findall(prose(text)) == ["0.784", "7.37"]
     assert RESULT.findall(prose("에포크당 2.53초, 검증 손실 0.4472보다")) == ["2.53", "0.4472"]
+    assert RESULT.findall(prose("a median of \u22120.95")) == ["-0.95"]
+    assert not is_printed("-0.95", {0.95}) and is_printed("-0.95", {-0.95})
+    assert [float(n) for n in PRINTED.findall("0.510-0.516, -0.95")] == [0.510, 0.516, -0.95]
 
 
 PLACEHOLDER = re.compile(
